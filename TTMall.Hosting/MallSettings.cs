@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace TTMall.Hosting;
+
+/// <summary>The AppHost's settings (configuration section <c>TTMall</c>; environment variables <c>TTMall__…</c>).</summary>
+public sealed record MallSettings(
+    string? Infrastructure,
+    string DataRoot,
+    int Replicas,
+    LocalPorts Ports,
+    bool IsRoot)
+{
+    public const string Section = "TTMall";
+
+    public static MallSettings Read(IConfiguration configuration, string appHostDirectory)
+    {
+        var section = configuration.GetSection(Section);
+        var repositoryRoot = Path.GetFullPath(Path.Combine(appHostDirectory, ".."));
+        var dataRoot = section["DataRoot"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, repositoryRoot)
+            : Path.Combine(repositoryRoot, ".data");
+
+        return new MallSettings(
+            Infrastructure: section["Infrastructure"],
+            DataRoot: dataRoot,
+            Replicas: ReadInt(section, "Replicas", 2, min: 1, max: 16),
+            Ports: new LocalPorts(
+                Postgres: ReadPort(section, "Ports:Postgres"),
+                Redis: ReadPort(section, "Ports:Redis"),
+                RabbitMq: ReadPort(section, "Ports:RabbitMq"),
+                RabbitMqDistribution: ReadPort(section, "Ports:RabbitMqDistribution"),
+                Epmd: ReadPort(section, "Ports:Epmd")),
+            IsRoot: Environment.IsPrivilegedProcess);
+    }
+
+    private static int ReadPort(IConfigurationSection section, string key) => ReadInt(section, key, 0, min: 0, max: 65535);
+
+    private static int ReadInt(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        var text = section[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new MallSetupException($"{Section}:{key} is '{text}'; it must be a whole number from {min} to {max}.");
+    }
+}
+
+/// <summary>Ports of the local servers; 0 means "pick a free one at start".</summary>
+public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd);
+
+/// <summary>Hands out the local servers' ports for one run: configured ones after checking they are free, others picked free and distinct.</summary>
+public sealed class PortAllocator
+{
+    private readonly HashSet<int> _taken = [];
+
+    public int Resolve(int configured, string usedFor, string settingKey)
+    {
+        if (configured != 0)
+        {
+            TcpPorts.EnsureFree(configured, usedFor, settingKey);
+            _taken.Add(configured);
+            return configured;
+        }
+
+        int port;
+        do
+        {
+            port = TcpPorts.PickFree();
+        }
+        while (!_taken.Add(port));
+
+        return port;
+    }
+}
