@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TTMall.Data;
+
+/// <summary>Prepares a service's database (migrations, then seed data) before the service takes requests.</summary>
+public static class DatabaseMigrationExtensions
+{
+    /// <param name="seed">Runs after the migrations, under the same lock; must be idempotent (it runs on every start).</param>
+    public static IServiceCollection AddDatabaseMigration<TContext>(
+        this IServiceCollection services, Func<TContext, CancellationToken, Task>? seed = null)
+        where TContext : DbContext =>
+        services.AddHostedService(provider => new DatabaseMigrator<TContext>(
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            seed));
+}
+
+/// <summary>
+/// Applies migrations and seed data while holding a Postgres advisory lock named after the context, so replicas
+/// starting together take turns: the first migrates and seeds, the others find nothing left to do. A hosted
+/// service's StartAsync completes before the server starts listening, so no request sees a half-made database.
+/// </summary>
+public sealed class DatabaseMigrator<TContext>(IServiceScopeFactory scopes, Func<TContext, CancellationToken, Task>? seed)
+    : IHostedService
+    where TContext : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<TContext>();
+        var lockKey = LockKey(typeof(TContext).FullName!);
+
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({lockKey})", cancellationToken);
+            // On a new database MigrateAsync first reads a history table that does not exist yet and logs that
+            // failed query as an error; creating the table first keeps a normal start free of errors.
+            await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await context.Database.MigrateAsync(cancellationToken);
+
+            if (seed is not null)
+            {
+                await seed(context, cancellationToken);
+            }
+        }
+        finally
+        {
+            await context.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
+            await context.Database.CloseConnectionAsync();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A stable 64-bit key per context type (string.GetHashCode differs between processes).</summary>
+    public static long LockKey(string name) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0);
+}
