@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TTMall.Hosting;
+using Xunit.Abstractions;
+
+namespace TTMall.AppHost.Tests;
+
+/// <summary>The whole mall in local mode, as the AppHost starts it: real Postgres, Redis and RabbitMQ from the machine's packages.</summary>
+public class MallLifecycleTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Mall_starts_healthy_serves_products_from_both_replicas_and_leaves_no_process_when_disposed()
+    {
+        using var data = new TestDataRoot();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TTMall_AppHost>(
+            ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2"], timeout.Token);
+        // Resource consoles (where servers log to stderr) and the health probes that fail until a server is up
+        // belong to the dashboard; the test output keeps the AppHost's own warnings and errors.
+        builder.Services.AddLogging(logging => logging.AddFilter((category, level) =>
+            level >= LogLevel.Warning
+            && category?.StartsWith("TTMall.AppHost.Resources.", StringComparison.Ordinal) != true
+            && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
+        var app = await builder.BuildAsync(timeout.Token);
+        IReadOnlyList<ProcessTable.Entry> started;
+        await using (app)
+        {
+            var clock = Stopwatch.StartNew();
+            await app.StartAsync(timeout.Token);
+            await MallReadiness.WaitUntilAllHealthyAsync(
+                app.Services.GetRequiredService<DistributedApplicationModel>(),
+                app.Services.GetRequiredService<ResourceNotificationService>(),
+                timeout.Token);
+            output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
+
+            var names = builder.Resources.Select(r => r.Name).ToHashSet();
+            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "products" }, names);
+
+            var servedBy = new HashSet<string>();
+            using var http = app.CreateHttpClient("products");
+            for (var i = 0; i < 40 && servedBy.Count < 2; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products");
+                request.Headers.ConnectionClose = true;
+                using var response = await http.SendAsync(request, timeout.Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var body = await response.Content.ReadAsStringAsync(timeout.Token);
+                Assert.Contains("Cherry MX 机械键盘", body);
+                servedBy.Add(Assert.Single(response.Headers.GetValues("X-TTMall-Instance")));
+            }
+
+            output.WriteLine($"served by: {string.Join(", ", servedBy)}");
+            Assert.Equal(2, servedBy.Count);
+            Assert.All(servedBy, id => Assert.StartsWith("products-", id));
+
+            started = ProcessTable.StartedBy(Environment.ProcessId);
+            AssertRuns(started, "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Products");
+        }
+
+        var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);
+        Assert.True(left.Count == 0, "still running after the app was disposed:\n" + string.Join("\n", left.Select(p => $"{p.Pid} {p.CommandLine}")));
+    }
+
+    [Fact]
+    public async Task Killing_the_AppHost_process_leaves_no_process_behind()
+    {
+        using var data = new TestDataRoot();
+        var appHost = Path.Combine(Repository.Root, "TTMall.AppHost", "bin", Repository.Configuration, "net10.0", "TTMall.AppHost");
+        var start = new ProcessStartInfo(appHost)
+        {
+            WorkingDirectory = Path.GetDirectoryName(appHost),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["DOTNET_ENVIRONMENT"] = "Development",
+                ["ASPNETCORE_URLS"] = $"http://localhost:{TcpPorts.PickFree()}",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{TcpPorts.PickFree()}",
+                ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{TcpPorts.PickFree()}",
+                ["ASPIRE_DASHBOARD_MCP_ENDPOINT_URL"] = $"http://localhost:{TcpPorts.PickFree()}",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{TcpPorts.PickFree()}",
+                ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+                ["TTMall__Infrastructure"] = "Local",
+                ["TTMall__DataRoot"] = data.Path,
+            },
+        };
+
+        using var process = Process.Start(start)!;
+        var up = new TaskCompletionSource();
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            log.Enqueue(e.Data);
+            if (e.Data.Contains("TT Mall is up"))
+            {
+                up.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var finished = await Task.WhenAny(up.Task, process.WaitForExitAsync(), Task.Delay(StartTimeout));
+        Assert.True(finished == up.Task, "the AppHost did not report that the mall is up:\n" + string.Join("\n", log));
+
+        var started = ProcessTable.StartedBy(process.Id);
+        AssertRuns(started, "dcp", "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Products", "Aspire.Dashboard");
+
+        process.Kill(); // SIGKILL: no chance to clean up; the orchestrator must notice and stop everything.
+        var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);
+        Assert.True(left.Count == 0, "still running after the AppHost was killed:\n" + string.Join("\n", left.Select(p => $"{p.Pid} {p.CommandLine}")));
+    }
+
+    private static void AssertRuns(IReadOnlyList<ProcessTable.Entry> processes, params string[] programs)
+    {
+        foreach (var program in programs)
+        {
+            Assert.True(processes.Any(p => p.CommandLine.Contains(program, StringComparison.Ordinal)),
+                $"no {program} among the processes the mall started:\n" + string.Join("\n", processes.Select(p => p.CommandLine)));
+        }
+    }
+}
