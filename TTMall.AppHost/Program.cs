@@ -6,8 +6,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // answers, otherwise this machine's own servers (TTMall:Infrastructure = Auto | Containers | Local).
 var mall = builder.AddMallInfrastructure();
 
+// Two Eureka peers at http://localhost:8761 and :8762; every service registers with them and finds the
+// others through them.
+var discovery = builder.AddMallDiscovery<Projects.TTMall_Discovery>(mall.Settings);
+
 // Every service runs as TTMall:Replicas replicas (default 2).
-builder.AddMallService<Projects.TTMall_Products>("products", mall)
+builder.AddMallService<Projects.TTMall_Products>("products", discovery)
     .WithStore(mall.Database(MallInfrastructure.ProductsDb));
 
 builder.Build().Run();

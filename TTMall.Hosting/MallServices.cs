@@ -8,19 +8,19 @@ public static class MallServiceExtensions
     /// <summary>
     /// Adds one of the mall's .NET services: an HTTP endpoint per replica, the configured number of replicas
     /// (TTMall:Replicas), its <c>/health</c> as its health in the dashboard, and the AppHost's environment
-    /// (Development under <c>./mall run</c>). Services speak plain HTTP inside the mall, so no developer
-    /// certificate is needed.
+    /// (Development under <c>./mall run</c>); it registers with discovery and starts once the peers serve.
+    /// Services speak plain HTTP inside the mall, so no developer certificate is needed.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMallService<TProject>(
-        this IDistributedApplicationBuilder builder, string name, MallInfrastructure mall)
+        this IDistributedApplicationBuilder builder, string name, MallDiscovery discovery)
         where TProject : IProjectMetadata, new() =>
 #pragma warning disable ASPIRECERTIFICATES001 // Evaluation API; without it the dashboard warns about a certificate nothing uses.
-        builder.AddProject<TProject>(name)
+        discovery.Use(builder.AddProject<TProject>(name)
             .WithHttpEndpoint()
             .WithoutHttpsCertificate()
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-            .WithReplicas(mall.Settings.Replicas)
-            .WithHttpHealthCheck("/health");
+            .WithReplicas(discovery.Settings.Replicas)
+            .WithHttpHealthCheck("/health"));
 #pragma warning restore ASPIRECERTIFICATES001
 
     /// <summary>Gives the service a connection string and starts it only once that store answers.</summary>

@@ -30,11 +30,13 @@ public sealed record MallSettings(
                 Redis: ReadPort(section, "Ports:Redis"),
                 RabbitMq: ReadPort(section, "Ports:RabbitMq"),
                 RabbitMqDistribution: ReadPort(section, "Ports:RabbitMqDistribution"),
-                Epmd: ReadPort(section, "Ports:Epmd")),
+                Epmd: ReadPort(section, "Ports:Epmd"),
+                Discovery1: ReadPort(section, "Ports:Discovery1", 8761),
+                Discovery2: ReadPort(section, "Ports:Discovery2", 8762)),
             IsRoot: Environment.IsPrivilegedProcess);
     }
 
-    private static int ReadPort(IConfigurationSection section, string key) => ReadInt(section, key, 0, min: 0, max: 65535);
+    private static int ReadPort(IConfigurationSection section, string key, int fallback = 0) => ReadInt(section, key, fallback, min: 0, max: 65535);
 
     private static int ReadInt(IConfigurationSection section, string key, int fallback, int min, int max)
     {
@@ -50,8 +52,8 @@ public sealed record MallSettings(
     }
 }
 
-/// <summary>Ports of the local servers; 0 means "pick a free one at start".</summary>
-public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd);
+/// <summary>Ports: the local servers' (0 means "pick a free one at start") and the discovery peers' well-known ones.</summary>
+public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd, int Discovery1 = 8761, int Discovery2 = 8762);
 
 /// <summary>Hands out the local servers' ports for one run: configured ones after checking they are free, others picked free and distinct.</summary>
 public sealed class PortAllocator

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 using Microsoft.Extensions.Logging;
+using TTMall.ServiceDefaults.Discovery;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -28,15 +31,39 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         builder.Services.AddOpenApi();
 
-        builder.Services.AddServiceDiscovery();
+        var eureka = builder.AddEurekaDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(options => RetryOnlyWhatIsSafe(options.Retry));
             http.AddServiceDiscovery();
+            if (eureka)
+            {
+                http.AddHttpMessageHandler<UnreachableEndpointReporter>();
+            }
         });
 
         return builder;
     }
+
+    /// <summary>
+    /// Retries go to another instance (service discovery picks afresh each attempt). A connection that was never
+    /// made sent nothing, so any request is retried at once; other transient failures are retried, with back-off,
+    /// only for requests that are safe to repeat: idempotent methods, or those carrying an Idempotency-Key.
+    /// </summary>
+    private static void RetryOnlyWhatIsSafe(HttpRetryStrategyOptions retry)
+    {
+        retry.ShouldHandle = args => ValueTask.FromResult(
+            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception)
+            || (IsSafeToRepeat(args.Context.GetRequestMessage()) && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
+        retry.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception) ? TimeSpan.Zero : null);
+    }
+
+    public static bool IsSafeToRepeat(HttpRequestMessage? request) =>
+        request is not null
+        && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options
+            || request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete
+            || request.Headers.Contains("Idempotency-Key"));
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

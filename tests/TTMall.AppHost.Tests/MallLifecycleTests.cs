@@ -22,7 +22,8 @@ public class MallLifecycleTests(ITestOutputHelper output)
         using var data = new TestDataRoot();
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TTMall_AppHost>(
-            ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2"], timeout.Token);
+            ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2",
+             $"--TTMall:Ports:Discovery1={TcpPorts.PickFree()}", $"--TTMall:Ports:Discovery2={TcpPorts.PickFree()}"], timeout.Token);
         // Resource consoles (where servers log to stderr) and the health probes that fail until a server is up
         // belong to the dashboard; the test output keeps the AppHost's own warnings and errors.
         builder.Services.AddLogging(logging => logging.AddFilter((category, level) =>
@@ -42,7 +43,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
             output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
 
             var names = builder.Resources.Select(r => r.Name).ToHashSet();
-            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "products" }, names);
+            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "discovery1", "discovery2", "products" }, names);
 
             var servedBy = new HashSet<string>();
             using var http = app.CreateHttpClient("products");
@@ -62,7 +63,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
             Assert.All(servedBy, id => Assert.StartsWith("products-", id));
 
             started = ProcessTable.StartedBy(Environment.ProcessId);
-            AssertRuns(started, "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Products");
+            AssertRuns(started, "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Discovery", "TTMall.Products");
         }
 
         var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);
@@ -90,6 +91,8 @@ public class MallLifecycleTests(ITestOutputHelper output)
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
                 ["TTMall__Infrastructure"] = "Local",
                 ["TTMall__DataRoot"] = data.Path,
+                ["TTMall__Ports__Discovery1"] = TcpPorts.PickFree().ToString(),
+                ["TTMall__Ports__Discovery2"] = TcpPorts.PickFree().ToString(),
             },
         };
 
@@ -117,7 +120,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
         Assert.True(finished == up.Task, "the AppHost did not report that the mall is up:\n" + string.Join("\n", log));
 
         var started = ProcessTable.StartedBy(process.Id);
-        AssertRuns(started, "dcp", "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Products", "Aspire.Dashboard");
+        AssertRuns(started, "dcp", "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Discovery", "TTMall.Products", "Aspire.Dashboard");
 
         process.Kill(); // SIGKILL: no chance to clean up; the orchestrator must notice and stop everything.
         var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);

@@ -1,0 +1,50 @@
+namespace TTMall.ServiceDefaults.Discovery;
+
+/// <summary>
+/// <c>Eureka:Client:*</c>, named as Steeltoe names them so Steeltoe could replace this client without
+/// configuration changes.
+/// </summary>
+public sealed class EurekaClientOptions
+{
+    public const string Section = "Eureka:Client";
+
+    /// <summary>Off: no registration, no registry; service names cannot be resolved.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Server URLs, comma-separated, tried in order; the first that answers is kept until it fails.</summary>
+    public string ServiceUrl { get; set; } = "http://localhost:8761/eureka/";
+
+    public bool ShouldRegisterWithEureka { get; set; } = true;
+    public bool ShouldFetchRegistry { get; set; } = true;
+
+    /// <summary>Seconds between delta fetches; fractions allowed (the mall's local profile uses 0.5).</summary>
+    public double RegistryFetchIntervalSeconds { get; set; } = 30;
+
+    public bool ShouldFilterOnlyUpInstances { get; set; } = true;
+
+    public IReadOnlyList<Uri> ServerUris =>
+        [.. ServiceUrl.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(url => new Uri(url.TrimEnd('/') + "/"))];
+}
+
+/// <summary><c>Eureka:Instance:*</c>, as Steeltoe names them. Unset values come from the running process.</summary>
+public sealed class EurekaInstanceOptions
+{
+    public const string Section = "Eureka:Instance";
+
+    public string? AppName { get; set; }
+    public string? InstanceId { get; set; }
+    public string? HostName { get; set; }
+    public string IPAddress { get; set; } = "127.0.0.1";
+    public bool PreferIPAddress { get; set; }
+
+    /// <summary>0: the port the server actually listens on.</summary>
+    public int Port { get; set; }
+
+    public string? VipAddress { get; set; }
+    public int LeaseRenewalIntervalInSeconds { get; set; } = 30;
+    public int LeaseExpirationDurationInSeconds { get; set; } = 90;
+    public string HealthCheckUrlPath { get; set; } = "/health";
+    public string StatusPageUrlPath { get; set; } = "/alive";
+    public Dictionary<string, string> MetadataMap { get; set; } = [];
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TTMall.Eureka;
+
+namespace TTMall.ServiceDefaults.Discovery;
+
+/// <summary>
+/// This process in the registry: registered as STARTING while it starts, UP once it serves, a heartbeat every
+/// LeaseRenewalIntervalInSeconds (registering again when a server has forgotten it), and cancelled as soon as
+/// the process begins to stop, before it stops serving, so clients stop choosing it first.
+/// </summary>
+public sealed class EurekaRegistration(
+    EurekaServers servers,
+    IOptions<EurekaInstanceOptions> instanceOptions,
+    ServiceInstance service,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<EurekaRegistration> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private InstanceInfo? _instance;
+    private bool _cancelled;
+
+    /// <summary>What this process registered (null before the first registration).</summary>
+    public InstanceInfo? Instance => _instance;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lifetime.ApplicationStopping.Register(() => CancelAsync().Wait(TimeSpan.FromSeconds(3)));
+
+        var port = ConfiguredPort();
+        if (port is not null)
+        {
+            await RegisterAsync(Describe(port.Value, InstanceStatus.STARTING), stoppingToken);
+        }
+
+        if (!await StartedAsync(stoppingToken))
+        {
+            return;
+        }
+
+        await RegisterAsync(Describe(ListeningPort() ?? port ?? 0, InstanceStatus.UP), stoppingToken);
+
+        var interval = TimeSpan.FromSeconds(Math.Max(1, instanceOptions.Value.LeaseRenewalIntervalInSeconds));
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await HeartbeatAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The instance as registered: Steeltoe's settings where given, the running process otherwise.</summary>
+    public InstanceInfo Describe(int port, InstanceStatus status)
+    {
+        var o = instanceOptions.Value;
+        var appName = (o.AppName ?? service.ServiceName).ToUpperInvariant();
+        var host = o.PreferIPAddress ? o.IPAddress : o.HostName ?? "localhost";
+        var baseUrl = $"http://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return new InstanceInfo
+        {
+            InstanceId = o.InstanceId ?? service.InstanceId,
+            App = appName,
+            HostName = host,
+            IpAddr = o.IPAddress,
+            Status = status,
+            Port = port,
+            VipAddress = o.VipAddress ?? appName.ToLowerInvariant(),
+            SecureVipAddress = o.VipAddress ?? appName.ToLowerInvariant(),
+            HomePageUrl = baseUrl + "/",
+            StatusPageUrl = baseUrl + o.StatusPageUrlPath,
+            HealthCheckUrl = baseUrl + o.HealthCheckUrlPath,
+            LeaseInfo = new LeaseInfo { RenewalIntervalInSecs = o.LeaseRenewalIntervalInSeconds, DurationInSecs = o.LeaseExpirationDurationInSeconds },
+            Metadata = o.MetadataMap,
+            LastDirtyTimestamp = now,
+            LastUpdatedTimestamp = now,
+        };
+    }
+
+    private async Task RegisterAsync(InstanceInfo instance, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_cancelled)
+            {
+                return;
+            }
+
+            _instance = instance;
+            using var response = await servers.SendAsync(server => new HttpRequestMessage(HttpMethod.Post, new Uri(server, $"apps/{instance.App}"))
+            {
+                Content = new ByteArrayContent(EurekaJson.InstanceDocument(instance)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            }, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                logger.LogInformation("Registered {App}/{Id} at {Url} as {Status}.", instance.App, instance.InstanceId, instance.HomePageUrl, instance.Status);
+            }
+            else
+            {
+                logger.LogWarning("Eureka refused to register {App}/{Id}: {Status} {Reason}", instance.App, instance.InstanceId, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning("Could not register {App}/{Id}: {Reason}. The next heartbeat tries again.", instance.App, instance.InstanceId, e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        if (_instance is not { } instance || _cancelled)
+        {
+            return;
+        }
+
+        try
+        {
+            var path = $"apps/{instance.App}/{Uri.EscapeDataString(instance.InstanceId)}?status={instance.Status}&lastDirtyTimestamp={instance.LastDirtyTimestamp}";
+            using var response = await servers.SendAsync(server => new HttpRequestMessage(HttpMethod.Put, new Uri(server, path)), ct);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                logger.LogInformation("Eureka does not know {App}/{Id}; registering again.", instance.App, instance.InstanceId);
+                await RegisterAsync(instance with { LastDirtyTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogDebug("Heartbeat of {App}/{Id} failed: {Reason}", instance.App, instance.InstanceId, e.Message);
+        }
+    }
+
+    /// <summary>Leaves the registry (once). Runs when the application starts stopping, before the server stops taking requests.</summary>
+    public async Task CancelAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_cancelled || _instance is not { } instance)
+            {
+                _cancelled = true;
+                return;
+            }
+
+            _cancelled = true;
+            using var response = await servers.SendAsync(
+                server => new HttpRequestMessage(HttpMethod.Delete, new Uri(server, $"apps/{instance.App}/{Uri.EscapeDataString(instance.InstanceId)}")),
+                CancellationToken.None);
+            logger.LogInformation("Left the registry: {App}/{Id} ({Status}).", instance.App, instance.InstanceId, (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning("Could not leave the registry: {Reason}. The lease expires on its own.", e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The port before the server listens: the setting, else the first http URL the server is told to use.</summary>
+    private int? ConfiguredPort()
+    {
+        if (instanceOptions.Value.Port > 0)
+        {
+            return instanceOptions.Value.Port;
+        }
+
+        var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return urls.Select(ToUri).FirstOrDefault(uri => uri is { Scheme: "http", Port: > 0 })?.Port;
+    }
+
+    private static Uri? ToUri(string address) =>
+        Uri.TryCreate(address.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri) ? uri : null;
+
+    private int? ListeningPort()
+    {
+        if (instanceOptions.Value.Port > 0)
+        {
+            return instanceOptions.Value.Port;
+        }
+
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return addresses.Select(ToUri).FirstOrDefault(uri => uri is { Scheme: "http", Port: > 0 })?.Port;
+    }
+}

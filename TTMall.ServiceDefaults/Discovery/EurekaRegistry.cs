@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using TTMall.Eureka;
+
+namespace TTMall.ServiceDefaults.Discovery;
+
+/// <summary>
+/// This process's copy of the registry: a full fetch, then deltas every RegistryFetchIntervalSeconds, checked
+/// against the server's apps hashcode (a mismatch means a full fetch). When no server answers, the last good copy
+/// stays in use. Endpoints that refuse connections are set aside at once and probed until they answer again.
+/// Readers get a change token that fires whenever what they would route to changes.
+/// </summary>
+public sealed class EurekaRegistry(
+    EurekaServers servers,
+    IOptions<EurekaClientOptions> options,
+    ILogger<EurekaRegistry> logger) : BackgroundService
+{
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(250);
+
+    private readonly TaskCompletionSource _firstFetch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<(string Host, int Port), DateTime> _unreachable = new();
+    private readonly Lock _lock = new();
+    private Dictionary<string, Dictionary<string, InstanceInfo>> _apps = new(StringComparer.Ordinal);
+    private string _routingSignature = "";
+    private CancellationTokenSource _changed = new();
+    private bool _serversDown;
+
+    public bool HasFetched => _firstFetch.Task.IsCompleted;
+
+    /// <summary>Fires when the instances anyone would route to change (registry or reachability).</summary>
+    public IChangeToken ChangeToken
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new CancellationChangeToken(_changed.Token);
+            }
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for the first registry fetch, so early requests are not refused for want of one.</summary>
+    public Task WaitForFirstFetchAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _firstFetch.Task.WaitAsync(timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    /// <summary>Instances whose VIP address (or, failing that, application name) is <paramref name="service"/>, case-insensitively.</summary>
+    public IReadOnlyList<InstanceInfo> Instances(string service)
+    {
+        lock (_lock)
+        {
+            var byVip = _apps.Values.SelectMany(a => a.Values)
+                .Where(i => i.VipAddress?.Split(',', StringSplitOptions.TrimEntries).Any(v => string.Equals(v, service, StringComparison.OrdinalIgnoreCase)) == true)
+                .ToList();
+            return byVip.Count > 0 || !_apps.TryGetValue(service.ToUpperInvariant(), out var app) ? byVip : [.. app.Values];
+        }
+    }
+
+    /// <summary>The instances to send <paramref name="service"/>'s requests to: UP (when so configured) and not refusing connections.</summary>
+    public IReadOnlyList<InstanceInfo> RoutableInstances(string service)
+    {
+        var candidates = Instances(service)
+            .Where(i => !options.Value.ShouldFilterOnlyUpInstances || i.EffectiveStatus == InstanceStatus.UP)
+            .ToList();
+        var reachable = candidates.Where(i => !IsUnreachable(i)).ToList();
+        // When every instance refuses, trying them beats failing without trying.
+        return reachable.Count > 0 ? reachable : candidates;
+    }
+
+    public bool IsUnreachable(InstanceInfo instance) =>
+        instance.BaseUri is { } uri && _unreachable.ContainsKey((uri.Host, uri.Port));
+
+    /// <summary>A connection to host:port was refused: route around it now, until it accepts connections again.</summary>
+    public void ReportUnreachable(string host, int port)
+    {
+        if (_unreachable.TryAdd((host, port), DateTime.UtcNow))
+        {
+            logger.LogWarning("{Host}:{Port} refused a connection; routing around it until it answers.", host, port);
+            SignalChange();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.ShouldFetchRegistry)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.RegistryFetchIntervalSeconds));
+        var probing = ProbeUnreachableAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!HasFetched || !await ApplyDeltaAsync(stoppingToken))
+                {
+                    await FetchFullAsync(stoppingToken);
+                }
+
+                if (_serversDown)
+                {
+                    _serversDown = false;
+                    logger.LogInformation("Eureka answers again; registry fetches resumed.");
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException && !stoppingToken.IsCancellationRequested)
+            {
+                if (!_serversDown)
+                {
+                    _serversDown = true;
+                    logger.LogWarning("No Eureka server answers ({Reason}); routing on the last registry fetched.", e.Message);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await probing;
+    }
+
+    private async Task FetchFullAsync(CancellationToken ct)
+    {
+        var full = await GetAsync("apps/", ct);
+        var apps = full.Items.ToDictionary(
+            a => a.Name,
+            a => a.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        Replace(apps);
+        _firstFetch.TrySetResult();
+    }
+
+    /// <returns>false when the delta does not reproduce the server's hashcode and a full fetch is needed.</returns>
+    private async Task<bool> ApplyDeltaAsync(CancellationToken ct)
+    {
+        var delta = await GetAsync("apps/delta", ct);
+        Dictionary<string, Dictionary<string, InstanceInfo>> apps;
+        lock (_lock)
+        {
+            apps = _apps.ToDictionary(a => a.Key, a => new Dictionary<string, InstanceInfo>(a.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        }
+
+        foreach (var instance in delta.AllInstances)
+        {
+            if (!apps.TryGetValue(instance.App, out var instances))
+            {
+                apps[instance.App] = instances = new Dictionary<string, InstanceInfo>(StringComparer.Ordinal);
+            }
+
+            if (instance.ActionType == ActionType.DELETED)
+            {
+                instances.Remove(instance.InstanceId);
+            }
+            else
+            {
+                instances[instance.InstanceId] = instance with { ActionType = null };
+            }
+        }
+
+        if (AppsHashCode.Compute(apps.Values.SelectMany(a => a.Values)) != delta.AppsHashCode)
+        {
+            return false;
+        }
+
+        Replace(apps);
+        return true;
+    }
+
+    private async Task<Applications> GetAsync(string path, CancellationToken ct)
+    {
+        using var response = await servers.SendAsync(server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)), ct);
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        return EurekaJson.ReadApplicationsDocument(document.RootElement);
+    }
+
+    private void Replace(Dictionary<string, Dictionary<string, InstanceInfo>> apps)
+    {
+        foreach (var (name, instances) in apps.Where(a => a.Value.Count == 0).ToList())
+        {
+            apps.Remove(name);
+        }
+
+        var signature = string.Join("|", apps.OrderBy(a => a.Key, StringComparer.Ordinal).SelectMany(a =>
+            a.Value.Values.OrderBy(i => i.InstanceId, StringComparer.Ordinal)
+                .Select(i => $"{a.Key}/{i.InstanceId}/{i.EffectiveStatus}/{i.BaseUri}/{i.VipAddress}")));
+        bool changed;
+        lock (_lock)
+        {
+            _apps = apps;
+            changed = signature != _routingSignature;
+            _routingSignature = signature;
+        }
+
+        if (changed)
+        {
+            SignalChange();
+        }
+    }
+
+    private async Task ProbeUnreachableAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(ProbeEvery, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            foreach (var (host, port) in _unreachable.Keys)
+            {
+                if (await AcceptsConnectionsAsync(host, port, ct) && _unreachable.TryRemove((host, port), out _))
+                {
+                    logger.LogInformation("{Host}:{Port} accepts connections again; routing to it.", host, port);
+                    SignalChange();
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(string host, int port, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+            using var client = new TcpClient();
+            await client.ConnectAsync(host, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void SignalChange()
+    {
+        CancellationTokenSource previous;
+        lock (_lock)
+        {
+            previous = _changed;
+            _changed = new CancellationTokenSource();
+        }
+
+        // Not disposed: change tokens handed out earlier still refer to it.
+        previous.Cancel();
+    }
+}
