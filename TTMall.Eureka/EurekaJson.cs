@@ -127,8 +127,14 @@ public static class EurekaJson
     private static long? Long(JsonElement e, string name) =>
         String(e, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    private static bool? Bool(JsonElement e, string name) =>
-        String(e, name) is { } text && bool.TryParse(text, out var flag) ? flag : null;
+    // Some writers send flags as 1/0 (number or string) rather than true/false.
+    private static bool? Bool(JsonElement e, string name) => String(e, name) switch
+    {
+        "1" => true,
+        "0" => false,
+        { } text when bool.TryParse(text, out var flag) => flag,
+        _ => null,
+    };
 
     private static int? PortNumber(JsonElement e, string name)
     {

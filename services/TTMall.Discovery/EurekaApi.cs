@@ -56,9 +56,15 @@ public static class EurekaApi
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             instance = EurekaJson.ReadInstanceDocument(document.RootElement);
         }
-        catch (JsonException e)
+        // InvalidOperationException: a string that is not valid UTF-8, which the parser lets through until it is read.
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return Text(400, $"Malformed instance JSON: {e.Message}");
+        }
+        // A body beyond MaxRequestBodyBytes: Kestrel's own status (413), not the exception handler's 500.
+        catch (BadHttpRequestException e)
+        {
+            return Text(e.StatusCode, e.Message);
         }
 
         var appName = app.ToUpperInvariant();
@@ -117,10 +123,11 @@ public static class EurekaApi
     private static IResult Heartbeat(string app, string id, HttpContext context, RegistryOperations operations, PeerReplicator replicator,
         string? status = null, string? lastDirtyTimestamp = null, string? overriddenstatus = null, string? overriddenStatus = null)
     {
+        // An empty or unknown status word (clients fill in "?status=&…") is no news, not UNKNOWN: the instance keeps its status.
         var item = new ReplicationItem(
             ReplicationAction.Heartbeat, app.ToUpperInvariant(), id,
             long.TryParse(lastDirtyTimestamp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var dirty) ? dirty : null,
-            status is null ? null : InstanceStatuses.Parse(status),
+            InstanceStatuses.TryParse(status, out var reported) ? reported : null,
             (overriddenstatus ?? overriddenStatus) is { } overridden ? InstanceStatuses.Parse(overridden) : null);
         var result = operations.Execute(item, IsReplication(context));
         if (result.StatusCode == 200)
@@ -154,9 +161,9 @@ public static class EurekaApi
 
         var item = new ReplicationItem(ReplicationAction.StatusUpdate, app.ToUpperInvariant(), id, Status: status);
         var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 200 && !IsReplication(context))
+        if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
         {
-            replicator.Enqueue(item);
+            replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp });
         }
 
         return Results.StatusCode(result.StatusCode);
@@ -167,9 +174,11 @@ public static class EurekaApi
         var item = new ReplicationItem(ReplicationAction.DeleteStatusOverride, app.ToUpperInvariant(), id,
             Status: InstanceStatuses.TryParse(value, out var status) ? status : null);
         var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 200 && !IsReplication(context))
+        // The status we now show goes along: the peer's idea of the instance's own status may be the override it
+        // learnt from replicated heartbeats and registrations, which carry the effective status.
+        if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
         {
-            replicator.Enqueue(item);
+            replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp, Status = stored.Status });
         }
 
         return Results.StatusCode(result.StatusCode);
@@ -206,16 +215,24 @@ public static class EurekaApi
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
             items = ReplicationJson.ReadBatch(document.RootElement);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        // InvalidOperationException: an item that is no object, or a string that is not valid UTF-8.
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             return Text(400, $"Malformed replication batch: {e.Message}");
         }
-
-        var results = items.Select(item => operations.Execute(item, isReplication: true) switch
+        catch (BadHttpRequestException e)
         {
-            { StatusCode: 204 } => new ReplicationResult(200),
-            var result => result,
-        }).ToList();
+            return Text(e.StatusCode, e.Message);
+        }
+
+        // A peer's registration is checked like a client's (Java's peers do too): an instance without an id must not enter the registry.
+        var results = items.Select(item => item is { Action: ReplicationAction.Register, InstanceInfo: { } instance } && Validate(instance, item.AppName) is not null
+            ? new ReplicationResult(400)
+            : operations.Execute(item, isReplication: true) switch
+            {
+                { StatusCode: 204 } => new ReplicationResult(200),
+                var result => result,
+            }).ToList();
         return Results.Bytes(ReplicationJson.WriteResults(results), Json);
     }
 

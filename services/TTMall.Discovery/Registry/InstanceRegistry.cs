@@ -43,6 +43,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     private long _version = 1;
     private RegistryDocument? _full;
     private RegistryDocument? _delta;
+    private long _deltaStaleAt;
 
     private DiscoveryOptions Options => options.Value;
 
@@ -180,7 +181,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
         }
     }
 
-    public bool SetStatusOverride(string app, string id, InstanceStatus value)
+    public bool SetStatusOverride(string app, string id, InstanceStatus value, long? replicatedDirtyTimestamp = null)
     {
         lock (_lock)
         {
@@ -191,7 +192,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
 
             _overrides[id] = value;
             var now = Now;
-            lease.Instance = lease.Instance with { LastDirtyTimestamp = now };
+            lease.Instance = lease.Instance with { LastDirtyTimestamp = DirtyTimestamp(lease, replicatedDirtyTimestamp, now) };
             Apply(lease, now);
             Changed(lease, ActionType.MODIFIED, now);
             return true;
@@ -199,7 +200,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     }
 
     /// <summary>Removes an override; a given status becomes the instance's own, otherwise its last reported one applies again.</summary>
-    public bool DeleteStatusOverride(string app, string id, InstanceStatus? value)
+    public bool DeleteStatusOverride(string app, string id, InstanceStatus? value, long? replicatedDirtyTimestamp = null)
     {
         lock (_lock)
         {
@@ -215,7 +216,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
             }
 
             var now = Now;
-            lease.Instance = lease.Instance with { LastDirtyTimestamp = now };
+            lease.Instance = lease.Instance with { LastDirtyTimestamp = DirtyTimestamp(lease, replicatedDirtyTimestamp, now) };
             Apply(lease, now);
             Changed(lease, ActionType.MODIFIED, now);
             return true;
@@ -293,12 +294,15 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     {
         lock (_lock)
         {
-            if (_delta is not null)
+            // The cached delta also goes stale when its oldest change ages out, not only when something changes.
+            var now = Now;
+            if (_delta is not null && now < _deltaStaleAt)
             {
                 return _delta;
             }
 
-            var cutoff = Now - Options.DeltaRetentionSeconds * 1000L;
+            var retention = Options.DeltaRetentionSeconds * 1000L;
+            var cutoff = now - retention;
             foreach (var stale in _recent.Where(r => r.Value.At < cutoff).Select(r => r.Key).ToList())
             {
                 _recent.Remove(stale);
@@ -310,6 +314,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new Application(g.Key, [.. g]))
                 .ToList();
+            _deltaStaleAt = _recent.Count == 0 ? long.MaxValue : _recent.Values.Min(r => r.At) + retention;
             return _delta = new RegistryDocument(EurekaJson.ApplicationsDocument(
                 new Applications(apps, AppsHashCode.Compute(_byId.Values.Select(Snapshot)), _version)));
         }
@@ -368,6 +373,13 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
 
     private Lease? Find(string app, string id) =>
         _byId.TryGetValue(id, out var lease) && lease.App == app ? lease : null;
+
+    /// <summary>
+    /// A change replicated from a peer keeps the peer's timestamp rather than our clock's: with both copies equally
+    /// dirty, the next replicated heartbeat is not a conflict (409) that would overwrite one peer's state with the other's.
+    /// </summary>
+    private static long DirtyTimestamp(Lease lease, long? replicated, long now) =>
+        replicated is { } origin ? Math.Max(origin, lease.Instance.LastDirtyTimestamp) : now;
 
     private void Remove(Lease lease)
     {

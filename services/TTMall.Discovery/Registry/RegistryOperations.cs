@@ -23,9 +23,11 @@ public sealed class RegistryOperations(InstanceRegistry registry)
             _ => new(404),
         },
         ReplicationAction.Cancel => new(registry.Cancel(item.AppName, item.Id) ? 200 : 404),
-        ReplicationAction.StatusUpdate when item.Status is { } status => new(registry.SetStatusOverride(item.AppName, item.Id, status) ? 200 : 404),
+        ReplicationAction.StatusUpdate when item.Status is { } status =>
+            new(registry.SetStatusOverride(item.AppName, item.Id, status, item.LastDirtyTimestamp) ? 200 : 404),
         ReplicationAction.StatusUpdate => new(400),
-        ReplicationAction.DeleteStatusOverride => new(registry.DeleteStatusOverride(item.AppName, item.Id, item.Status) ? 200 : 404),
+        ReplicationAction.DeleteStatusOverride =>
+            new(registry.DeleteStatusOverride(item.AppName, item.Id, item.Status, item.LastDirtyTimestamp) ? 200 : 404),
         _ => new(400),
     };
 }

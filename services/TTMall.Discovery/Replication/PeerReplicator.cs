@@ -62,11 +62,21 @@ public sealed class PeerReplicator(
 
     private async Task SendAsync(HttpClient http, Uri peer, List<ReplicationItem> batch, CancellationToken ct)
     {
+        var body = ReplicationJson.WriteBatch(batch);
+        // The peer refuses a body beyond its MaxRequestBodyBytes (413) and the whole batch would be lost: halve until it fits.
+        if (body.Length > options.Value.MaxRequestBodyBytes && batch.Count > 1)
+        {
+            var half = batch.Count / 2;
+            await SendAsync(http, peer, batch.GetRange(0, half), ct);
+            await SendAsync(http, peer, batch.GetRange(half, batch.Count - half), ct);
+            return;
+        }
+
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer, "peerreplication/batch/"))
             {
-                Content = new ByteArrayContent(ReplicationJson.WriteBatch(batch)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+                Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
             };
             request.Headers.Add(ReplicationHeader, "true");
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Reflection;
 
-namespace TTMall.Discovery.Tests;
+namespace TTMall.Tests.Shared;
 
 /// <summary>
 /// A real discovery server process on a loopback port, started from the built TTMall.Discovery.dll, that a test
