@@ -43,23 +43,40 @@ public sealed class EurekaRegistration(
             await RegisterAsync(Describe(port.Value, InstanceStatus.STARTING), stoppingToken);
         }
 
-        if (!await StartedAsync(stoppingToken))
+        // A start can outlast the lease (migrations waiting for their lock, warm-up): the STARTING registration is
+        // renewed meanwhile, or the server would evict it. A heartbeat in flight finishes before UP is registered,
+        // so its status=STARTING cannot overtake the UP.
+        bool started;
+        using (var starting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        {
+            var renewing = HeartbeatsAsync(starting.Token, stoppingToken);
+            started = await StartedAsync(stoppingToken);
+            await starting.CancelAsync();
+            await renewing;
+        }
+
+        if (!started)
         {
             return;
         }
 
         await RegisterAsync(Describe(ListeningPort() ?? port ?? 0, InstanceStatus.UP), stoppingToken);
+        await HeartbeatsAsync(stoppingToken, stoppingToken);
+    }
 
+    /// <summary>A heartbeat every LeaseRenewalIntervalInSeconds until <paramref name="until"/>, each one carried out under <paramref name="stoppingToken"/>.</summary>
+    private async Task HeartbeatsAsync(CancellationToken until, CancellationToken stoppingToken)
+    {
         var interval = TimeSpan.FromSeconds(Math.Max(1, instanceOptions.Value.LeaseRenewalIntervalInSeconds));
         using var timer = new PeriodicTimer(interval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(until))
             {
                 await HeartbeatAsync(stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
         }
     }

@@ -77,7 +77,8 @@ public sealed class EurekaRegistry(
     /// <summary>A connection to host:port was refused: route around it now, until it accepts connections again.</summary>
     public void ReportUnreachable(string host, int port)
     {
-        if (_unreachable.TryAdd((host, port), DateTime.UtcNow))
+        // Only registered instances are routed around; a host outside the registry is not ours to watch.
+        if (IsRegistered(host, port) && _unreachable.TryAdd((host, port), DateTime.UtcNow))
         {
             logger.LogWarning("{Host}:{Port} refused a connection; routing around it until it answers.", host, port);
             SignalChange();
@@ -224,12 +225,25 @@ public sealed class EurekaRegistry(
 
             foreach (var (host, port) in _unreachable.Keys)
             {
-                if (await AcceptsConnectionsAsync(host, port, ct) && _unreachable.TryRemove((host, port), out _))
+                if (!IsRegistered(host, port))
+                {
+                    // It left the registry: nothing will route to it, so there is nothing to probe.
+                    _unreachable.TryRemove((host, port), out _);
+                }
+                else if (await AcceptsConnectionsAsync(host, port, ct) && _unreachable.TryRemove((host, port), out _))
                 {
                     logger.LogInformation("{Host}:{Port} accepts connections again; routing to it.", host, port);
                     SignalChange();
                 }
             }
+        }
+    }
+
+    private bool IsRegistered(string host, int port)
+    {
+        lock (_lock)
+        {
+            return _apps.Values.SelectMany(a => a.Values).Any(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
         }
     }
 
