@@ -62,6 +62,25 @@ public class MallLifecycleTests(ITestOutputHelper output)
             Assert.Equal(2, servedBy.Count);
             Assert.All(servedBy, id => Assert.StartsWith("products-", id));
 
+            // Both replicas registered with both peers, under the ids the dashboard shows.
+            foreach (var peer in new[] { "discovery1", "discovery2" })
+            {
+                using var eureka = app.CreateHttpClient(peer);
+                var registered = "";
+                for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(200, timeout.Token))
+                {
+                    using var response = await eureka.GetAsync("/eureka/apps/PRODUCTS", timeout.Token);
+                    registered = await response.Content.ReadAsStringAsync(timeout.Token);
+                    if (registered.Split("\"status\":\"UP\"").Length - 1 == 2)
+                    {
+                        break;
+                    }
+                }
+
+                Assert.All(servedBy, id => Assert.Contains($"\"instanceId\":\"{id}\"", registered));
+                Assert.Equal(2, registered.Split("\"status\":\"UP\"").Length - 1);
+            }
+
             started = ProcessTable.StartedBy(Environment.ProcessId);
             AssertRuns(started, "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Discovery", "TTMall.Products");
         }
