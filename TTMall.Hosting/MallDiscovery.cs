@@ -5,7 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 namespace TTMall.Hosting;
 
 /// <summary>The two registry peers, and what every other process needs to use them.</summary>
-public sealed record MallDiscovery(MallSettings Settings, IReadOnlyList<IResourceBuilder<ProjectResource>> Peers, IReadOnlyList<string> ServiceUrls)
+public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResource>> Peers, IReadOnlyList<string> ServiceUrls)
 {
     // The mall's local profile: a dead replica leaves the registry within seconds, a new one is seen within a second.
     public const int LeaseRenewalIntervalInSeconds = 1;
@@ -48,8 +48,11 @@ public static class MallDiscoveryExtensions
         var urls = ports.Select(port => $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}/eureka/").ToList();
         var peers = ports.Select((port, i) =>
         {
+#pragma warning disable ASPIRECERTIFICATES001 // Evaluation API; the peers speak plain HTTP and need no certificate.
             var peer = builder.AddProject<TProject>($"discovery{i + 1}")
                 .WithHttpEndpoint(port: port, targetPort: port, isProxied: false)
+                .WithoutHttpsCertificate()
+#pragma warning restore ASPIRECERTIFICATES001
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
                 .WithEnvironment("Eureka__Client__Enabled", "false")
                 .WithEnvironment("Discovery__SelfPreservation", "false")
@@ -63,6 +66,6 @@ public static class MallDiscoveryExtensions
             return peer;
         }).ToList();
 
-        return new MallDiscovery(settings, peers, urls);
+        return new MallDiscovery(peers, urls);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Reflection;
 
 namespace TTMall.Tests.Shared;
 
@@ -138,16 +137,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
 
     private static string FindServerDll()
     {
-        var configuration = typeof(DiscoveryPeer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var dll = Path.Combine(dir.FullName, "services", "TTMall.Discovery", "bin", configuration, "net10.0", "TTMall.Discovery.dll");
-            if (File.Exists(dll))
-            {
-                return dll;
-            }
-        }
-
-        throw new FileNotFoundException("TTMall.Discovery.dll not found; build the solution first.");
+        var dll = Path.Combine(Repository.Root, "services", "TTMall.Discovery", "bin", Repository.Configuration, "net10.0", "TTMall.Discovery.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} not found; build the solution first.");
     }
 }

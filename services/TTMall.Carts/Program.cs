@@ -1,0 +1,10 @@
+using TTMall.ServiceDefaults.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddMallAuthentication();
+builder.AddRedisClient("redis");
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

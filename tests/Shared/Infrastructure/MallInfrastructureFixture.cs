@@ -1,0 +1,23 @@
+namespace TTMall.Tests.Shared.Infrastructure;
+
+/// <summary>A <see cref="LocalMall"/> (real Postgres, Redis, RabbitMQ) shared by a test class or collection.</summary>
+public sealed class MallInfrastructureFixture : IAsyncLifetime
+{
+    private LocalMall? _mall;
+
+    private LocalMall Mall => _mall ?? throw new InvalidOperationException("The infrastructure is not started.");
+
+    public string ConnectionString(string name) => Mall.ConnectionString(name);
+
+    public IReadOnlyDictionary<string, string?> ConnectionStrings => Mall.ConnectionStrings;
+
+    public async Task InitializeAsync() => _mall = await LocalMall.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_mall is not null)
+        {
+            await _mall.DisposeAsync();
+        }
+    }
+}
