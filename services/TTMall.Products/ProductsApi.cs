@@ -1,59 +1,85 @@
+using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using TTMall.Products.Data;
 
 namespace TTMall.Products;
 
-public sealed record ProductDto(int Id, string Name, string Description, decimal Price);
+/// <summary>
+/// A product as GET /api/products/{id} returns it. The carts and orders services rely on id, name, price (yuan,
+/// exact decimal), stock and imageUrl: keep those names and types. ratingAverage is 0 while reviewCount is 0.
+/// </summary>
+public sealed record ProductDto(
+    int Id, string Name, string Description, decimal Price, int Stock, string ImageUrl, IReadOnlyList<string> Images,
+    int CategoryId, string CategorySlug, string CategoryName, int BrandId, string BrandName, IReadOnlyList<ProductSpec> Specs,
+    decimal RatingAverage, int ReviewCount, DateTimeOffset CreatedAt);
 
-public sealed record ProductPage(int Page, int PageSize, int Total, IReadOnlyList<ProductDto> Items);
+/// <summary>A product in a list or search result.</summary>
+public sealed record ProductSummary(
+    int Id, string Name, string Description, decimal Price, int Stock, string ImageUrl,
+    int CategoryId, string CategoryName, int BrandId, string BrandName, decimal RatingAverage, int ReviewCount, DateTimeOffset CreatedAt);
+
+public sealed record ProductPage(int Page, int PageSize, int Total, IReadOnlyList<ProductSummary> Items);
 
 public static class ProductsApi
 {
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder app)
     {
         var products = app.MapGroup("/api/products").WithTags("Products");
-        products.MapGet("/", ListAsync).WithName("ListProducts");
-        products.MapGet("/{id:int}", GetAsync).WithName("GetProduct");
+        products.MapGet("/", SearchAsync)
+            .WithName("SearchProducts")
+            .WithSummary("Lists or searches the catalog")
+            .WithDescription("Search by words (Chinese or English, misspellings forgiven), filter by category, brand and price, sort, page. Total is the number of matching products.");
+        products.MapGet("/{id:int}", GetAsync)
+            .WithName("GetProduct")
+            .WithSummary("One product with its specs, pictures and rating");
+        products.MapGet("/{id:int}/image.svg", MainImageAsync)
+            .WithName("GetProductImage")
+            .WithSummary("The product's main picture (SVG drawn by the mall)");
+        products.MapGet("/{id:int}/images/{view:int}.svg", ImageAsync)
+            .WithName("GetProductImageView")
+            .WithSummary($"One of the product's pictures, view 1 to {ProductImages.Views}");
         return app;
     }
 
-    public static async Task<Results<Ok<ProductPage>, ValidationProblem>> ListAsync(
-        ProductsDbContext db, CancellationToken cancellationToken, int page = 1, int pageSize = 20)
+    public static async Task<Results<Ok<ProductPage>, ValidationProblem>> SearchAsync(
+        [AsParameters] ProductQuery query, ProductSearch search, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page < 1)
-        {
-            errors["page"] = ["page starts at 1."];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"pageSize must be from 1 to {MaxPageSize}."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var total = await db.Products.CountAsync(cancellationToken);
-        var items = await db.Products.AsNoTracking()
-            .OrderBy(p => p.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Price))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new ProductPage(page, pageSize, total, items));
+        var errors = new FieldErrors();
+        return ProductSearchCriteria.Parse(query, errors) is { } criteria
+            ? TypedResults.Ok(await search.SearchAsync(criteria, cancellationToken))
+            : TypedResults.ValidationProblem(errors.ToDictionary());
     }
 
-    public static async Task<Results<Ok<ProductDto>, NotFound>> GetAsync(int id, ProductsDbContext db, CancellationToken cancellationToken) =>
-        await db.Products.AsNoTracking()
-            .Where(p => p.Id == id)
-            .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Price))
-            .FirstOrDefaultAsync(cancellationToken) is { } product
+    public static async Task<Results<Ok<ProductDto>, NotFound>> GetAsync(
+        int id, ProductsDbContext db, ProductDetails details, CancellationToken cancellationToken) =>
+        await details.GetAsync(db, id, cancellationToken) is { } product
             ? TypedResults.Ok(product)
             : TypedResults.NotFound();
+
+    public static Task<Results<FileContentHttpResult, NotFound>> MainImageAsync(
+        int id, ProductsDbContext db, ProductDetails details, HttpContext context, CancellationToken cancellationToken) =>
+        ImageAsync(id, 1, db, details, context, cancellationToken);
+
+    /// <remarks>
+    /// The picture follows from the name and category only, and its URL carries their version (?v=), so a
+    /// day of caching is safe; the ETag lets a client with an older copy ask cheaply (304).
+    /// </remarks>
+    public static async Task<Results<FileContentHttpResult, NotFound>> ImageAsync(
+        int id, int view, ProductsDbContext db, ProductDetails details, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (view is < 1 or > ProductImages.Views || await details.GetAsync(db, id, cancellationToken) is not { } product)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var svg = ProductImages.Draw(product.Name, product.CategorySlug, product.CategoryName, view);
+        context.Response.Headers.CacheControl = "public, max-age=86400";
+        // Line art and text only: an SVG opened on its own must not run anything.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        var etag = new EntityTagHeaderValue($"\"{ProductImages.Version(product.Name, product.CategorySlug)}-{view}\"");
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(svg), "image/svg+xml", entityTag: etag);
+    }
 }

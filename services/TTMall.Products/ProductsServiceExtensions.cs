@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using TTMall.Data;
 using TTMall.Products.Data;
 
@@ -7,8 +9,24 @@ public static class ProductsServiceExtensions
 {
     public static IHostApplicationBuilder AddProductsService(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<ProductsDbContext>(ProductsDbContext.ConnectionName);
+        builder.AddNpgsqlDbContext<ProductsDbContext>(ProductsDbContext.ConnectionName, settings =>
+            settings.ConnectionString = WithPreparedStatements(settings.ConnectionString));
         builder.Services.AddDatabaseMigration<ProductsDbContext>(ProductsSeed.SeedAsync);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ProductDetails>();
+        builder.Services.AddScoped<ProductSearch>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
+
+    /// <summary>
+    /// Npgsql prepares a statement on the server once it has been run a few times on a connection. Planning the
+    /// search's trigram query costs Postgres more than running it on a catalog this size; a prepared statement is
+    /// planned once.
+    /// </summary>
+    private static string? WithPreparedStatements(string? connectionString) =>
+        connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
+
+    public static IEndpointRouteBuilder MapProductsService(this IEndpointRouteBuilder app) =>
+        app.MapProductsApi().MapCatalogApi().MapReviewsApi();
 }

@@ -8,5 +8,5 @@ builder.AddProductsService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapProductsApi();
+app.MapProductsService();
 app.Run();

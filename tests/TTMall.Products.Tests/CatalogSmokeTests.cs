@@ -1,18 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
-using TTMall.Products.Data;
 
 namespace TTMall.Products.Tests;
 
-public class CatalogSmokeTests(MallInfrastructureFixture infrastructure) : IClassFixture<MallInfrastructureFixture>
+[Collection(ProductsCollection.Name)]
+public class CatalogSmokeTests(ProductsFixture products)
 {
     [Fact]
     public async Task The_seeded_catalog_is_served_from_productsdb()
     {
-        await using var products = new MallServiceHost<ProductsDbContext>(infrastructure.ConnectionStrings);
-        using var http = products.CreateClient();
+        using var http = products.Client();
 
-        var page = await http.GetFromJsonAsync<ProductPage>("/api/products");
+        var page = await http.GetFromJsonAsync<ProductPage>("/api/products?q=Cherry");
 
         Assert.NotNull(page);
         Assert.Contains(page.Items, p => p.Name == "Cherry MX 机械键盘");

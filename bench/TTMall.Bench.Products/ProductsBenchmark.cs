@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using TTMall.Tests.Shared;
+using TTMall.Tests.Shared.Infrastructure;
+
+namespace TTMall.Bench.Products;
+
+/// <summary>
+/// The products benchmark: real Postgres (with Redis and RabbitMQ, as the mall starts them), the Release build of
+/// the products service as its own process, and wrk asking for product detail and search, each against its target.
+/// </summary>
+public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp)
+{
+    public const double DetailRequestsPerSecondTarget = 3_000;
+    public static readonly TimeSpan DetailP99Target = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan SearchP99Target = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>What shoppers type: Chinese of one to four characters, English, a misspelling, two words, with filters and sorts.</summary>
+    public static readonly IReadOnlyList<string> SearchQueries =
+    [
+        "q=键盘",
+        "q=机械&sort=price_asc",
+        "q=键",
+        "q=keyboard",
+        "q=keybord",
+        "q=无线 鼠标",
+        "q=降噪耳机&sort=rating",
+        "q=Galaxy&maxPrice=6000",
+        "q=Cherry&pageSize=10",
+        "q=手机&minPrice=1000&sort=price_desc",
+    ];
+
+    /// <summary>The steady runs' pause between a connection's requests; wrk counts it in whole milliseconds.</summary>
+    private const int PauseMilliseconds = 10;
+
+    /// <summary>The steady runs offer this much more than the rate asked for, to make up for the latency.</summary>
+    private const double Overshoot = 1.1;
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Summary _summary = new();
+    private double _disturbed;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        BenchSettings? settings;
+        try
+        {
+            settings = BenchSettings.Parse(args);
+        }
+        catch (BenchException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        if (settings is null)
+        {
+            Console.WriteLine(BenchSettings.Usage);
+            return 0;
+        }
+
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C or a kill: stop, and let the finally blocks stop the service, wrk and the servers.
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var temp = Directory.CreateTempSubdirectory("ttmall-bench-products-");
+        try
+        {
+            var summary = await new ProductsBenchmark(settings, temp).RunAsync(stop.Token);
+            return summary.AllPass ? 0 : 1;
+        }
+        catch (BenchException e)
+        {
+            await Console.Error.WriteLineAsync($"The benchmark could not run: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Stopped.");
+            return 2;
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private async Task<Summary> RunAsync(CancellationToken cancellationToken)
+    {
+        var wrk = Wrk.Locate();
+        var dll = settings.ServerDll ?? Path.Combine(Repository.Root, "services", "TTMall.Products", "bin", "Release", "net10.0", "TTMall.Products.dll");
+        if (!File.Exists(dll))
+        {
+            throw new BenchException($"{dll} not found. Build it with: dotnet build -c Release services/TTMall.Products (dotnet run -c Release of this tool does).");
+        }
+
+        Log($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; service {dll}");
+        Log("starting Postgres, Redis and RabbitMQ with the AppHost's code (local servers, fresh data) ...");
+        await using var mall = await LocalMall.StartAsync(cancellationToken);
+        var port = FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+        Log("starting the products service (migrations and seed data on first start) ...");
+        await using var server = StartServer(dll, port, mall.ConnectionString("productsdb"));
+        Log($"products service pid {server.Id} at {baseUrl}");
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        await WaitUntilHealthyAsync(http, server, cancellationToken);
+
+        var ids = await ProductIdsAsync(http, cancellationToken);
+        await CheckAnswersAsync(http, ids, cancellationToken);
+        Log($"{ids.Count} products; every detail and search answers");
+
+        var meter = new CpuMeter(server.Id);
+        string[] detailPaths = [.. ids.Select(id => $"/api/products/{id}")];
+        string[] searchPaths = [.. SearchQueries.Select(SearchPath)];
+        var steadyDetailLoad = Steady("detail-steady.lua", "product detail", detailPaths, settings.DetailRate);
+        var steadySearchLoad = Steady("search-steady.lua", "search", searchPaths, settings.SearchRate);
+        var steadyDetail = await MeasureAsync("product detail, steady", wrk, baseUrl, steadyDetailLoad, meter, cancellationToken);
+        var flatOutDetail = await MeasureAsync("product detail, flat out", wrk, baseUrl, FlatOut("detail-flat-out.lua", "product detail", detailPaths, settings.DetailConnections), meter, cancellationToken);
+        var steadySearch = await MeasureAsync("search, steady", wrk, baseUrl, steadySearchLoad, meter, cancellationToken);
+        var flatOutSearch = await MeasureAsync("search, flat out", wrk, baseUrl, FlatOut("search-flat-out.lua", "search", searchPaths, settings.SearchConnections), meter, cancellationToken);
+
+        var detail = $"Product detail ({ids.Count} products in turn)";
+        _summary.Add(detail, new Figure($"Detail steady: req/s (offered ~{Summary.Count(Offered(steadyDetailLoad))})", Summary.Count(steadyDetail.Result.RequestsPerSecond),
+            $">= {Summary.Count(DetailRequestsPerSecondTarget)}", steadyDetail.Result.RequestsPerSecond >= DetailRequestsPerSecondTarget));
+        _summary.Add(detail, new Figure("Detail steady: latency p50", Summary.Milliseconds(steadyDetail.Result.P50)));
+        _summary.Add(detail, new Figure("Detail steady: latency p99", Summary.Milliseconds(steadyDetail.Result.P99),
+            $"<= {Summary.Milliseconds(DetailP99Target)}", steadyDetail.Result.P99 <= DetailP99Target));
+        _summary.Add(detail, new Figure("Detail steady: cores used", steadyDetail.Cpu.ToString()));
+        _summary.Add(detail, new Figure($"Detail flat out: req/s ({settings.DetailConnections} connections)", Summary.Count(flatOutDetail.Result.RequestsPerSecond),
+            $">= {Summary.Count(DetailRequestsPerSecondTarget)}", flatOutDetail.Result.RequestsPerSecond >= DetailRequestsPerSecondTarget));
+        _summary.Add(detail, new Figure("Detail flat out: latency p50 / p99", $"{Summary.Milliseconds(flatOutDetail.Result.P50)} / {Summary.Milliseconds(flatOutDetail.Result.P99)}"));
+        _summary.Add(detail, new Figure("Detail flat out: cores used", flatOutDetail.Cpu.ToString()));
+        _summary.Add(detail, new Figure("Detail errors (socket + non-2xx), both runs", Summary.Count(steadyDetail.Result.Errors + flatOutDetail.Result.Errors), "0",
+            steadyDetail.Result.Errors + flatOutDetail.Result.Errors == 0));
+
+        var search = $"Search ({SearchQueries.Count} queries in turn)";
+        _summary.Add(search, new Figure($"Search steady: req/s (offered ~{Summary.Count(Offered(steadySearchLoad))})", Summary.Count(steadySearch.Result.RequestsPerSecond)));
+        _summary.Add(search, new Figure("Search steady: latency p50", Summary.Milliseconds(steadySearch.Result.P50)));
+        _summary.Add(search, new Figure("Search steady: latency p99", Summary.Milliseconds(steadySearch.Result.P99),
+            $"<= {Summary.Milliseconds(SearchP99Target)}", steadySearch.Result.P99 <= SearchP99Target));
+        _summary.Add(search, new Figure("Search steady: cores used", steadySearch.Cpu.ToString()));
+        _summary.Add(search, new Figure($"Search flat out: req/s ({settings.SearchConnections} connections)", Summary.Count(flatOutSearch.Result.RequestsPerSecond)));
+        _summary.Add(search, new Figure("Search flat out: latency p50 / p99", $"{Summary.Milliseconds(flatOutSearch.Result.P50)} / {Summary.Milliseconds(flatOutSearch.Result.P99)}"));
+        _summary.Add(search, new Figure("Search flat out: cores used", flatOutSearch.Cpu.ToString()));
+        _summary.Add(search, new Figure("Search errors (socket + non-2xx), both runs", Summary.Count(steadySearch.Result.Errors + flatOutSearch.Result.Errors), "0",
+            steadySearch.Result.Errors + flatOutSearch.Result.Errors == 0));
+
+        Console.WriteLine();
+        Console.WriteLine(_summary.Render());
+        Console.WriteLine(_summary.AllPass ? "All targets met." : "A target was missed.");
+        if (_disturbed > CpuUse.DisturbedAbove)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Disturbed: other processes used up to {_disturbed:F2} of the {Environment.ProcessorCount} cores during a run; the latencies reflect that. Run again on a quiet machine."));
+        }
+
+        Log("stopping the service and the servers ...");
+        return _summary;
+    }
+
+    /// <summary>
+    /// A steady load of about <paramref name="rate"/> requests/s, a little more in fact: a connection waits for an
+    /// answer before its pause, so the rate achieved falls short of the rate offered by the latency.
+    /// </summary>
+    private WrkLoad Steady(string file, string what, IReadOnlyList<string> paths, int rate)
+    {
+        // Rounded first: 3000 × 1.1 is 3300.0000000000005 in binary floating point.
+        var connections = (int)Math.Ceiling(Math.Round(rate * Overshoot * PauseMilliseconds / 1000.0, 6));
+        var script = WriteScript(file, Wrk.CyclingScript($"GET {what} at about {rate} requests/s", paths, PauseMilliseconds));
+        return new WrkLoad(settings.Threads, connections, settings.Duration, script);
+    }
+
+    private static double Offered(WrkLoad steady) => steady.Connections * 1000.0 / PauseMilliseconds;
+
+    /// <summary>As many requests as the service answers: each connection asks again as soon as it has an answer.</summary>
+    private WrkLoad FlatOut(string file, string what, IReadOnlyList<string> paths, int connections) =>
+        new(settings.Threads, connections, settings.Duration, WriteScript(file, Wrk.CyclingScript($"GET {what} flat out", paths)));
+
+    private async Task<(WrkResult Result, CpuUse Cpu)> MeasureAsync(
+        string what, Wrk wrk, Uri baseUrl, WrkLoad load, CpuMeter meter, CancellationToken cancellationToken)
+    {
+        if (settings.WarmUp > TimeSpan.Zero)
+        {
+            Log($"{what}: warming up, wrk {load with { Duration = settings.WarmUp }} (JIT, connection pools, caches)");
+            await wrk.RunAsync(baseUrl, load with { Duration = settings.WarmUp }, cancellationToken);
+        }
+
+        Log($"{what}: wrk {load} --latency");
+        var run = wrk.RunAsync(baseUrl, load, cancellationToken);
+        // Both samples while wrk runs (see CpuMeter), leaving out its first and last moments.
+        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        var start = meter.Take();
+        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
+        var cpu = meter.Between(start, meter.Take());
+        var result = await run;
+        Log($"{what}: {Summary.Count(result.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(result.P50)}, p90 {Summary.Milliseconds(result.P90)}, " +
+            $"p99 {Summary.Milliseconds(result.P99)}, max {Summary.Milliseconds(result.Max)}, {result.Errors} errors; cores used: {cpu}");
+        _disturbed = Math.Max(_disturbed, cpu.OtherCores);
+        return (result, cpu);
+    }
+
+    private ChildProcess StartServer(string dll, int port, string connectionString)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
+            Environment =
+            {
+                ["ConnectionStrings__productsdb"] = connectionString,
+                ["Eureka__Client__Enabled"] = "false",
+                // Nothing is signed in this run; the service only insists on a key of the right length.
+                ["Jwt__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            },
+        };
+        foreach (var (name, value) in settings.ServerEnvironment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return ChildProcess.Start(info);
+    }
+
+    private static async Task WaitUntilHealthyAsync(HttpClient http, ChildProcess server, CancellationToken cancellationToken)
+    {
+        for (var deadline = Stopwatch.StartNew(); deadline.Elapsed < TimeSpan.FromSeconds(120); await Task.Delay(200, cancellationToken))
+        {
+            if (server.HasExited)
+            {
+                throw new BenchException($"the products service exited with {server.ExitCode}:\n{server.Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        throw new BenchException($"the products service did not become healthy within 120 s:\n{server.Output}");
+    }
+
+    private static async Task<IReadOnlyList<int>> ProductIdsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var ids = new List<int>();
+        for (var page = 1; ; page++)
+        {
+            using var json = JsonDocument.Parse(await http.GetStringAsync($"/api/products?pageSize=100&page={page}", cancellationToken));
+            var items = json.RootElement.GetProperty("items");
+            ids.AddRange(items.EnumerateArray().Select(p => p.GetProperty("id").GetInt32()));
+            if (items.GetArrayLength() < 100)
+            {
+                return ids.Count > 0 ? ids : throw new BenchException("the catalog is empty: the seed did not run?");
+            }
+        }
+    }
+
+    /// <summary>The load would be meaningless if the answers were errors or empty: check each once first.</summary>
+    private static async Task CheckAnswersAsync(HttpClient http, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            using var product = JsonDocument.Parse(await http.GetStringAsync($"/api/products/{id}", cancellationToken));
+            if (product.RootElement.GetProperty("id").GetInt32() != id || product.RootElement.GetProperty("price").GetDecimal() < 0)
+            {
+                throw new BenchException($"/api/products/{id} answered {product.RootElement}");
+            }
+        }
+
+        foreach (var query in SearchQueries)
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>(SearchPath(query), cancellationToken);
+            if (page.GetProperty("total").GetInt32() == 0)
+            {
+                throw new BenchException($"{SearchPath(query)} found nothing");
+            }
+        }
+    }
+
+    /// <summary>The query with its values percent-encoded (Chinese, spaces), as a browser sends it.</summary>
+    private static string SearchPath(string query) =>
+        "/api/products?" + string.Join('&', query.Split('&').Select(pair => pair.Split('=', 2) is [var name, var value]
+            ? $"{name}={Uri.EscapeDataString(value)}"
+            : pair));
+
+    private string WriteScript(string name, string lua)
+    {
+        var path = Path.Combine(temp.FullName, name);
+        File.WriteAllText(path, lua);
+        return path;
+    }
+
+    private void Log(string message) =>
+        Console.WriteLine($"[{_clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),6} s] {message}");
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,3 @@
+using TTMall.Bench.Products;
+
+return await ProductsBenchmark.RunAsync(args);

@@ -1,0 +1,176 @@
+using TTMall.ServiceDefaults.Validation;
+using System.ComponentModel;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TTMall.Products.Data;
+using TTMall.ServiceDefaults.Security;
+
+namespace TTMall.Products;
+
+public sealed record ReviewDto(int Id, int ProductId, int Rating, string Text, string AuthorName, DateTimeOffset CreatedAt);
+
+public sealed record ReviewPage(int Page, int PageSize, int Total, IReadOnlyList<ReviewDto> Items);
+
+/// <param name="Rating">1 to 5 stars.</param>
+/// <param name="Text">What the shopper says, 1 to 2,000 characters.</param>
+public sealed record ReviewInput(int? Rating, string? Text);
+
+public static class ReviewsApi
+{
+    public const int DefaultPageSize = 10;
+
+    public static IEndpointRouteBuilder MapReviewsApi(this IEndpointRouteBuilder app)
+    {
+        var reviews = app.MapGroup("/api/products/{id:int}/reviews").WithTags("Reviews");
+        reviews.MapGet("/", ListAsync)
+            .WithName("ListReviews")
+            .WithSummary("A product's reviews, newest first");
+        reviews.MapPost("/", CreateAsync)
+            .RequireAuthorization()
+            .WithName("CreateReview")
+            .WithSummary("Reviews a product as the signed-in user")
+            .WithDescription("One review per user per product: a second one is 409. The product's average rating and review count change with it.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    public static async Task<Results<Ok<ReviewPage>, NotFound, ValidationProblem>> ListAsync(
+        int id, ProductsDbContext db, CancellationToken cancellationToken,
+        [Description("Page number, from 1 (default 1).")] string? page = null,
+        [Description("Reviews per page, 1 to 100 (default 10).")] string? pageSize = null)
+    {
+        var errors = new FieldErrors();
+        if (Paging.Parse(page, pageSize, DefaultPageSize, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (!await db.Products.AnyAsync(p => p.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var reviews = db.Reviews.Where(r => r.ProductId == id);
+        var total = await reviews.CountAsync(cancellationToken);
+        var items = paging.Skip >= total
+            ? []
+            : await reviews
+                .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+                .Skip(paging.Skip)
+                .Take(paging.PageSize)
+                .Select(r => new ReviewDto(r.Id, r.ProductId, r.Rating, r.Text, r.AuthorName, r.CreatedAt))
+                .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ReviewPage(paging.Page, paging.PageSize, total, items));
+    }
+
+    public static async Task<Results<Created<ReviewDto>, ValidationProblem, NotFound, ProblemHttpResult, UnauthorizedHttpResult>> CreateAsync(
+        int id, ReviewInput? input, ClaimsPrincipal principal, ProductsDbContext db, ProductDetails details, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (principal.MallUser() is not { } user)
+        {
+            return TypedResults.Unauthorized();
+        }
+
+        var errors = new FieldErrors();
+        if (input?.Rating is not { } rating || rating is < Review.MinRating or > Review.MaxRating)
+        {
+            errors.Add("rating", $"rating must be a whole number from {Review.MinRating} to {Review.MaxRating}.");
+        }
+
+        var text = input?.Text?.Trim() ?? "";
+        if (text.Length is 0 or > Review.MaxTextLength)
+        {
+            errors.Add("text", $"text must be 1 to {Review.MaxTextLength} characters.");
+        }
+
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (!await db.Products.AnyAsync(p => p.Id == id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        // The common case of a second review, answered without a failed insert in the log; the unique index
+        // below still decides when the same user posts twice at the same moment.
+        if (await db.Reviews.AnyAsync(r => r.ProductId == id && r.UserId == user.Id, cancellationToken))
+        {
+            return AlreadyReviewed();
+        }
+
+        var review = new Review
+        {
+            ProductId = id,
+            UserId = user.Id,
+            AuthorName = Truncate(string.IsNullOrWhiteSpace(user.DisplayName) ? "TT 猫用户" : user.DisplayName.Trim(), Review.MaxAuthorNameLength),
+            Rating = (short)input!.Rating!.Value,
+            Text = text,
+            CreatedAt = time.GetUtcNow(),
+        };
+
+        // The review and the product's rating change together or not at all. The increments are done by the
+        // database (rating_total = rating_total + r), so reviews written at once on two replicas are all counted.
+        var strategy = db.Database.CreateExecutionStrategy();
+        var outcome = await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Reviews.Add(review);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return Outcome.AlreadyReviewed;
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
+            {
+                return Outcome.NoProduct;
+            }
+
+            var stars = (int)review.Rating;
+            await db.Products.Where(p => p.Id == id).ExecuteUpdateAsync(
+                product => product
+                    .SetProperty(p => p.RatingTotal, p => p.RatingTotal + stars)
+                    .SetProperty(p => p.ReviewCount, p => p.ReviewCount + 1)
+                    .SetProperty(p => p.RatingAverage, p => Math.Round((decimal)(p.RatingTotal + stars) / (p.ReviewCount + 1), 2)),
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome.Created;
+        });
+
+        switch (outcome)
+        {
+            case Outcome.AlreadyReviewed:
+                return AlreadyReviewed();
+            case Outcome.NoProduct:
+                return TypedResults.NotFound();
+        }
+
+        details.Forget(id);
+        return TypedResults.Created(
+            $"/api/products/{id}/reviews",
+            new ReviewDto(review.Id, id, review.Rating, review.Text, review.AuthorName, review.CreatedAt));
+    }
+
+    private enum Outcome
+    {
+        Created,
+        AlreadyReviewed,
+        NoProduct,
+    }
+
+    private static ProblemHttpResult AlreadyReviewed() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Already reviewed",
+        detail: "You have already reviewed this product; each shopper reviews a product once.");
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}
