@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace TTMall.Users.Data;
+
+public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : DbContext(options)
+{
+    public const string ConnectionName = "usersdb";
+
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Address> Addresses => Set<Address>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.Property(u => u.Email).HasMaxLength(UserRules.EmailMaxLength);
+            user.Property(u => u.NormalizedEmail).HasMaxLength(UserRules.EmailMaxLength);
+            user.HasIndex(u => u.NormalizedEmail).IsUnique();
+            user.Property(u => u.DisplayName).HasMaxLength(UserRules.DisplayNameMaxLength);
+            user.Property(u => u.Phone).HasMaxLength(UserRules.PhoneMaxLength);
+            user.Property(u => u.PasswordHash).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<Address>(address =>
+        {
+            address.ToTable("addresses");
+            address.Property(a => a.Recipient).HasMaxLength(AddressRules.RecipientMaxLength);
+            address.Property(a => a.Phone).HasMaxLength(UserRules.PhoneMaxLength);
+            address.Property(a => a.Province).HasMaxLength(AddressRules.RegionMaxLength);
+            address.Property(a => a.City).HasMaxLength(AddressRules.RegionMaxLength);
+            address.Property(a => a.District).HasMaxLength(AddressRules.RegionMaxLength);
+            address.Property(a => a.Line).HasMaxLength(AddressRules.LineMaxLength);
+            address.Property(a => a.PostalCode).HasMaxLength(6);
+            address.HasOne<User>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+            address.HasIndex(a => a.UserId);
+            address.HasIndex(a => a.UserId, "IX_addresses_one_default_per_user").IsUnique().HasFilter("\"IsDefault\"");
+        });
+
+        modelBuilder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.Property(t => t.TokenHash).HasMaxLength(32);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
+
+/// <summary>For `dotnet ef migrations add`: builds the model without a server.</summary>
+public sealed class UsersDbContextDesignTimeFactory : IDesignTimeDbContextFactory<UsersDbContext>
+{
+    public UsersDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<UsersDbContext>().UseNpgsql("Host=localhost;Database=usersdb").Options);
+}
+
+public static class UsersDbContextExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction that commits whatever it returns, so work must write nothing
+    /// before it has decided to succeed. Through the execution strategy because Aspire turns on retries, which
+    /// need a retried unit to start from a clean change tracker.
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(this UsersDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var result = await work(ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The user's row, locked until the transaction ends: changes to one user's addresses take turns, so the
+    /// address limit and the single default hold even when replicas serve that user's requests at once.
+    /// </summary>
+    public static async Task<User?> LockUserAsync(this UsersDbContext db, Guid userId, CancellationToken cancellationToken) =>
+        (await db.Users.FromSql($"SELECT * FROM users WHERE \"Id\" = {userId} FOR UPDATE").ToListAsync(cancellationToken))
+        .SingleOrDefault();
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using TTMall.Users.Data;
+
+namespace TTMall.Users.Tests;
+
+/// <summary>Calls to the users service as a client makes them, and checks on what comes back.</summary>
+internal static class Api
+{
+    public const string Password = "kaixin2026";
+
+    public static string NewEmail(string name = "shopper") => $"{name}-{Guid.NewGuid():N}@example.test";
+
+    public static Task<HttpResponseMessage> RegisterAsync(this HttpClient http, string email, string password = Password, string displayName = "小明") =>
+        http.PostAsJsonAsync("/api/users", new RegisterRequest(email, password, displayName));
+
+    /// <summary><paramref name="clientIp"/>: the client's address as the gateway would report it.</summary>
+    public static Task<HttpResponseMessage> SignInAsync(this HttpClient http, string email, string password = Password, string? clientIp = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/sessions") { Content = JsonContent.Create(new SignInRequest(email, password)) };
+        if (clientIp is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", clientIp);
+        }
+
+        return http.SendAsync(request);
+    }
+
+    public static Task<HttpResponseMessage> RefreshAsync(this HttpClient http, string refreshToken) =>
+        http.PostAsJsonAsync("/api/users/sessions/refresh", new RefreshRequest(refreshToken));
+
+    public static Task<HttpResponseMessage> SignOutAsync(this HttpClient http, string? refreshToken) =>
+        http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/users/sessions") { Content = JsonContent.Create(new RefreshRequest(refreshToken)) });
+
+    public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient http, HttpMethod method, string path, string json) =>
+        http.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+
+    public static async Task<SessionTokens> TokensAsync(this HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<SessionTokens>())!;
+    }
+
+    /// <summary>A registered, signed-in shopper, with a client that sends their access token.</summary>
+    public static async Task<Shopper> NewShopperAsync(this MallServiceHost<UsersDbContext> service, string name = "shopper")
+    {
+        var email = NewEmail(name);
+        using var anonymous = service.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await anonymous.RegisterAsync(email, Password, name)).StatusCode);
+        var tokens = await (await anonymous.SignInAsync(email)).TokensAsync();
+        return new Shopper(email, tokens, service.AuthorizedClient(tokens.AccessToken));
+    }
+
+    public static HttpClient AuthorizedClient(this MallServiceHost<UsersDbContext> service, string accessToken)
+    {
+        var http = service.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return http;
+    }
+
+    public static AddressInput Address(string recipient = "张三", bool? isDefault = null) =>
+        new(recipient, "13800138000", "浙江省", "杭州市", "余杭区", "文一西路 969 号 3 号楼", "311121", isDefault);
+
+    public static async Task<AddressDto> AddAddressAsync(this HttpClient http, AddressInput address)
+    {
+        var response = await http.PostAsJsonAsync("/api/users/me/addresses", address);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<AddressDto>())!;
+    }
+
+    public static async Task<List<AddressDto>> AddressesAsync(this HttpClient http) =>
+        (await http.GetFromJsonAsync<List<AddressDto>>("/api/users/me/addresses"))!;
+
+    /// <summary>A 400 problem (RFC 9457) naming exactly <paramref name="fields"/> as wrong.</summary>
+    public static async Task AssertBadFieldsAsync(HttpResponseMessage response, params string[] fields)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonSerializer.Deserialize<HttpValidationProblemDetails>(body, JsonSerializerOptions.Web)!;
+        Assert.Equal(fields.Order(), problem.Errors.Keys.Order());
+        Assert.All(problem.Errors.Values, messages => Assert.NotEmpty(messages));
+    }
+
+    /// <summary>A problem (RFC 9457) with <paramref name="status"/>; returns it for further checks.</summary>
+    public static async Task<ProblemDetails> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonSerializer.Deserialize<ProblemDetails>(body, JsonSerializerOptions.Web)!;
+        Assert.Equal((int)status, problem.Status);
+        return problem;
+    }
+
+    /// <summary>The claims inside a JWT, read without checking it.</summary>
+    public static JsonElement Payload(string jwt) =>
+        JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1])).RootElement;
+}
+
+internal sealed record Shopper(string Email, SessionTokens Tokens, HttpClient Http) : IDisposable
+{
+    public Guid Id => Tokens.User.Id;
+
+    public void Dispose() => Http.Dispose();
+}

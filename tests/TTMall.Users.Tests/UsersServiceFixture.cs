@@ -1,0 +1,43 @@
+using TTMall.Users.Data;
+
+namespace TTMall.Users.Tests;
+
+/// <summary>
+/// One set of real servers (Postgres, Redis, RabbitMQ) and one users service on a real port for every test class
+/// of this project: starting the servers is most of the run time, so the classes share them and take turns.
+/// Tests that need their own settings or a second replica start more hosts on the same database.
+/// </summary>
+public sealed class UsersServiceFixture : IAsyncLifetime
+{
+    private readonly MallInfrastructureFixture _infrastructure = new();
+    private MallServiceHost<UsersDbContext>? _service;
+
+    public MallServiceHost<UsersDbContext> Service => _service ?? throw new InvalidOperationException("The service is not started.");
+
+    /// <summary>Another users service on the same usersdb, as a second replica would be, with extra settings.</summary>
+    public MallServiceHost<UsersDbContext> StartReplica(params (string Key, string Value)[] settings) =>
+        new(_infrastructure.ConnectionStrings.Concat(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .ToDictionary(s => s.Key, s => s.Value));
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        _service = StartReplica();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        await _infrastructure.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class UsersCollection : ICollectionFixture<UsersServiceFixture>
+{
+    public const string Name = "users service";
+}
