@@ -1,10 +1,12 @@
+using TTMall.Carts;
 using TTMall.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddMallAuthentication();
-builder.AddRedisClient("redis");
+builder.AddCartsService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapCartsApi();
 app.Run();

@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using TTMall.Bench.Discovery;
+using TTMall.ServiceDefaults.Security;
+using TTMall.Tests.Shared.Infrastructure;
+
+namespace TTMall.Bench.Carts;
+
+/// <summary>
+/// The carts benchmark: real Postgres, Redis and RabbitMQ, the Release builds of products and carts as processes,
+/// many shoppers with tokens of their own; then cart reads and cart adds under wrk, with a check that every add
+/// answered 200 is in Redis.
+/// </summary>
+public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
+{
+    /// <summary>Concurrent requests while filling carts and counting what they hold.</summary>
+    private const int SetupParallelism = 16;
+
+    private readonly Stopwatch _clock = new();
+    private readonly Summary _summary = new();
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        BenchSettings? settings;
+        try
+        {
+            settings = BenchSettings.Parse(args);
+        }
+        catch (BenchException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        if (settings is null)
+        {
+            Console.WriteLine(BenchSettings.Usage);
+            return 0;
+        }
+
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C or a kill: stop, and let the finally blocks stop the services, wrk and the servers.
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var temp = Directory.CreateTempSubdirectory("ttmall-bench-carts-");
+        try
+        {
+            var summary = await new CartsBenchmark(settings, temp).RunAsync(stop.Token);
+            return summary.AllPass ? 0 : 1;
+        }
+        catch (BenchException e)
+        {
+            await Console.Error.WriteLineAsync($"\nBenchmark stopped: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("\nInterrupted; the processes it started are stopped.");
+            return 130;
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private async Task<Summary> RunAsync(CancellationToken ct)
+    {
+        _clock.Start();
+        var wrk = Wrk.Locate();
+        var productsDll = ServiceProcess.Locate("TTMall.Products");
+        var cartsDll = ServiceProcess.Locate("TTMall.Carts");
+        var context = await MachineContextAsync(wrk, productsDll, cartsDll);
+        Console.WriteLine("TT Mall carts benchmark");
+        Console.WriteLine(context);
+        Console.WriteLine();
+
+        Log("starting Postgres, Redis and RabbitMQ (the AppHost's local mode, fresh data)");
+        await using var mall = await LocalMall.StartAsync(ct);
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(30) };
+        var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var common = new Dictionary<string, string>(settings.ServiceEnvironment) { ["Jwt__SigningKey"] = signingKey };
+
+        await using var products = await ServiceProcess.StartAsync(
+            productsDll, new Dictionary<string, string>(common) { ["ConnectionStrings__productsdb"] = mall.ConnectionString("productsdb") }, http, ct);
+        Log($"products started: pid {products.Process.Id}, {products.BaseUri} (migrated and seeded)");
+        await using var carts = await ServiceProcess.StartAsync(
+            cartsDll,
+            new Dictionary<string, string>(common)
+            {
+                ["ConnectionStrings__redis"] = mall.ConnectionString("redis"),
+                ["Services__products__http__0"] = products.BaseUri.ToString().TrimEnd('/'),
+            },
+            http, ct);
+        Log($"carts started: pid {carts.Process.Id}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");
+
+        var catalog = await ProductsWithMostStockAsync(http, products, ct);
+        Log($"products in the carts: {string.Join(", ", catalog.Select(p => $"{p.Id} (stock {p.Stock})"))}");
+        var tokens = MintTokens(signingKey);
+        Log($"{Summary.Count(tokens.Count)} shoppers with access tokens of their own");
+
+        await PrefillAsync(http, carts, tokens, catalog.Take(settings.Lines).Select(p => p.Id).ToList(), ct);
+        var cpu = new Meters(new CpuMeter(carts.Process), new CpuMeter(products.Process));
+
+        await ReadsAsync(wrk, carts, products, cpu, tokens, ct);
+        await AddsAsync(wrk, http, carts, products, cpu, tokens, catalog.Select(p => p.Id).ToList(), ct);
+
+        Console.WriteLine();
+        Console.WriteLine("Summary");
+        Console.WriteLine(context);
+        Console.Write(_summary.Render());
+        Console.WriteLine(_summary.AllPass ? "All checks passed." : $"Checks failed: {string.Join("; ", _summary.Figures.Where(f => f.Pass == false).Select(f => f.Name))}.");
+        return _summary;
+    }
+
+    /// <summary>GET /api/carts/me of carts with <see cref="BenchSettings.Lines"/> lines each.</summary>
+    private async Task ReadsAsync(Wrk wrk, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, CancellationToken ct)
+    {
+        var script = Path.Combine(temp.FullName, "reads.lua");
+        await File.WriteAllTextAsync(script, CartScripts.Reads(tokens), ct);
+        var load = new WrkLoad(settings.WrkThreads, settings.Connections, settings.Duration, script);
+        Log($"cart reads: wrk {load} --latency -s reads.lua (GET {CartScripts.CartPath}, {settings.Lines} lines a cart), after a {settings.WarmUp.TotalSeconds:F0} s warm-up");
+        var (result, use) = await MeasureAsync(wrk, carts, cpu, load, ct);
+        LogResult("cart reads", result, use);
+        carts.EnsureAlive();
+        products.EnsureAlive();
+
+        var what = $"GET, {settings.Lines} lines, {Summary.Count(tokens.Count)} shoppers, {settings.Connections} connections";
+        _summary.Add("read", new Figure($"Cart read req/s ({what})", Summary.Count(result.RequestsPerSecond)));
+        _summary.Add("read", new Figure("Cart read latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("read", new Figure("Cart read errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
+        _summary.Add("read", new Figure("CPU during reads (cores: carts / products / wrk / rest)", use.ToString()));
+        _summary.Add("read", new Figure("CPU per read (carts / products)", use.PerRequest(result.RequestsPerSecond)));
+    }
+
+    /// <summary>POST /api/carts/me/items, one piece each, spread over shoppers and products; then every 200 must be in Redis.</summary>
+    private async Task AddsAsync(
+        Wrk wrk, HttpClient http, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, IReadOnlyList<int> catalog,
+        CancellationToken ct)
+    {
+        var script = Path.Combine(temp.FullName, "adds.lua");
+        await File.WriteAllTextAsync(script, CartScripts.Adds(tokens, catalog), ct);
+        var load = new WrkLoad(settings.WrkThreads, settings.Connections, settings.Duration, script);
+        Log($"cart adds: wrk {load} --latency -s adds.lua (POST {CartScripts.ItemsPath}, quantity 1, over {catalog.Count} products), "
+            + $"after a {settings.WarmUp.TotalSeconds:F0} s warm-up");
+        if (settings.WarmUp > TimeSpan.Zero)
+        {
+            await wrk.RunAsync(carts.BaseUri, load with { Duration = settings.WarmUp }, ct);
+            // Adds wrk sent just before it stopped may still be running; they belong to the warm-up.
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+
+        var before = await CountPiecesAsync(http, carts, tokens, ct);
+        var (result, use) = await MeasureAsync(wrk, carts, cpu, load, ct, warmUp: false);
+        var after = await CountPiecesAsync(http, carts, tokens, ct);
+        LogResult("cart adds", result, use);
+        carts.EnsureAlive();
+        products.EnsureAlive();
+
+        // wrk counts the responses it read before the run ended; requests still in flight then may be stored too.
+        var answered = result.Requests - result.Non2xx;
+        var stored = after - before;
+        Log($"   pieces in the carts: {Summary.Count(before)} before the run, {Summary.Count(after)} after: {Summary.Count(stored)} stored, "
+            + $"{Summary.Count(answered)} adds answered 2xx");
+        var what = $"POST, quantity 1, {Summary.Count(tokens.Count)} shoppers × {catalog.Count} products, {settings.Connections} connections";
+        _summary.Add("add", new Figure($"Cart add req/s ({what})", Summary.Count(result.RequestsPerSecond)));
+        _summary.Add("add", new Figure("Cart add latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("add", new Figure("Cart add errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
+        _summary.Add("add", new Figure("Pieces stored - adds answered 2xx (requests in flight at the end)",
+            Summary.Count(stored - answered), $"0 to {settings.Connections}", stored >= answered && stored - answered <= settings.Connections));
+        _summary.Add("add", new Figure("CPU during adds (cores: carts / products / wrk / rest)", use.ToString()));
+        _summary.Add("add", new Figure("CPU per add (carts / products)", use.PerRequest(result.RequestsPerSecond)));
+    }
+
+    private async Task<(WrkResult Result, CoresUsed Cpu)> MeasureAsync(
+        Wrk wrk, ServiceProcess carts, Meters cpu, WrkLoad load, CancellationToken ct, bool warmUp = true)
+    {
+        if (warmUp && settings.WarmUp > TimeSpan.Zero)
+        {
+            await wrk.RunAsync(carts.BaseUri, load with { Duration = settings.WarmUp }, ct);
+        }
+
+        var (cartsStart, productsStart) = (cpu.Carts.Start(), cpu.Products.Start());
+        var result = await wrk.RunAsync(carts.BaseUri, load, ct);
+        var cartsUse = cpu.Carts.Stop(cartsStart, result.WrkCores);
+        var productsUse = cpu.Products.Stop(productsStart, result.WrkCores);
+        return (result, new CoresUsed(cartsUse.ServerCores, productsUse.ServerCores, result.WrkCores, cartsUse.MachineCores));
+    }
+
+    /// <summary>The products with the most stock, so that no line of the run reaches it.</summary>
+    private async Task<IReadOnlyList<CatalogProduct>> ProductsWithMostStockAsync(HttpClient http, ServiceProcess products, CancellationToken ct)
+    {
+        var page = await http.GetFromJsonAsync<CatalogPage>(new Uri(products.BaseUri, "api/products?pageSize=100"), ct)
+            ?? throw new BenchException("The products service listed no catalog.");
+        var chosen = page.Items.Where(p => p.Stock > 0).OrderByDescending(p => p.Stock).ThenBy(p => p.Id).Take(settings.Products).ToList();
+        return chosen.Count == settings.Products
+            ? chosen
+            : throw new BenchException($"The catalog has {chosen.Count} products in stock; --products {settings.Products} needs that many.");
+    }
+
+    private List<string> MintTokens(string signingKey)
+    {
+        var tokens = new AccessTokens(
+            Options.Create(new JwtOptions { SigningKey = signingKey, AccessTokenLifetime = TimeSpan.FromHours(2) }), TimeProvider.System);
+        return [.. Enumerable.Range(1, settings.Users)
+            .Select(i => tokens.Create(new MallUser(Guid.NewGuid(), $"bench-{i}@example.test", $"bench {i}")).Token)];
+    }
+
+    private async Task PrefillAsync(HttpClient http, ServiceProcess carts, IReadOnlyList<string> tokens, IReadOnlyList<int> lines, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct }, async (token, ct) =>
+        {
+            foreach (var product in lines)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(carts.BaseUri, CartScripts.ItemsPath.TrimStart('/')))
+                {
+                    Content = JsonContent.Create(new { productId = product, quantity = 1 }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var response = await http.SendAsync(request, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new BenchException($"Filling the carts failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                }
+            }
+        });
+        Log($"carts filled: {Summary.Count(tokens.Count)} carts with {lines.Count} lines each in {Summary.Milliseconds(started.Elapsed)}");
+    }
+
+    /// <summary>Pieces in all the shoppers' carts, read through the API.</summary>
+    private static async Task<long> CountPiecesAsync(HttpClient http, ServiceProcess carts, IReadOnlyList<string> tokens, CancellationToken ct)
+    {
+        long pieces = 0;
+        await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = ct }, async (token, ct) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(carts.BaseUri, CartScripts.CartPath.TrimStart('/')));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request, ct);
+            var cart = response.IsSuccessStatusCode
+                ? await response.Content.ReadFromJsonAsync<CartCount>(ct)
+                : throw new BenchException($"Reading a cart failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            Interlocked.Add(ref pieces, cart!.ItemCount);
+        });
+        return pieces;
+    }
+
+    private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+
+    private void LogResult(string name, WrkResult r, CoresUsed cpu) =>
+        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(r.P50)}, p90 {Summary.Milliseconds(r.P90)}, "
+            + $"p99 {Summary.Milliseconds(r.P99)}, max {Summary.Milliseconds(r.Max)}, {Summary.Count(r.Requests)} requests, "
+            + $"errors {r.Errors} (socket {r.SocketErrors}, non-2xx {r.Non2xx}); CPU (cores) carts / products / wrk / rest {cpu}");
+
+    private async Task<string> MachineContextAsync(Wrk wrk, FileInfo productsDll, FileInfo cartsDll)
+    {
+        var model = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+            : null;
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        List<string> lines =
+        [
+            $"machine:  {Environment.ProcessorCount} cores{(model is null ? "" : $" ({model})")}, {RuntimeInformation.OSDescription}, load average before the run {load}",
+            $"runtime:  {RuntimeInformation.FrameworkDescription}; load generator: wrk {await wrk.VersionAsync()}",
+            $"services: {cartsDll.FullName} (built {cartsDll.LastWriteTime:yyyy-MM-dd HH:mm:ss}),",
+            $"          {productsDll.FullName} (built {productsDll.LastWriteTime:yyyy-MM-dd HH:mm:ss}); one of each on 127.0.0.1, Production",
+            "stores:   Postgres, Redis and RabbitMQ from the Debian packages (the AppHost's local mode), on the same cores",
+        ];
+        if (settings.ServiceEnvironment.Count > 0)
+        {
+            lines.Add($"          environment: {string.Join(", ", settings.ServiceEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+        }
+
+        return string.Join('\n', lines.Select(l => "  " + l));
+    }
+
+    private sealed record Meters(CpuMeter Carts, CpuMeter Products);
+
+    /// <summary>Cores busy during a run; "rest" is everything else on the machine: Redis, Postgres, this tool, other people.</summary>
+    private sealed record CoresUsed(double Carts, double Products, double Wrk, double Machine)
+    {
+        public double Rest => Math.Max(0, Machine - Carts - Products - (double.IsNaN(Wrk) ? 0 : Wrk));
+
+        public override string ToString() => $"{Carts:F2} / {Products:F2} / {Wrk:F2} / {Rest:F2}";
+
+        public string PerRequest(double perSecond) =>
+            perSecond > 0 ? $"{Carts / perSecond * 1e6:F0} us / {Products / perSecond * 1e6:F0} us" : "n/a";
+    }
+
+    private sealed record CatalogPage(IReadOnlyList<CatalogProduct> Items);
+
+    private sealed record CatalogProduct(int Id, int Stock);
+
+    private sealed record CartCount(int ItemCount);
+}

@@ -1,0 +1,3 @@
+using TTMall.Bench.Carts;
+
+return await CartsBenchmark.RunAsync(args);

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace TTMall.Carts;
+
+/// <summary>One line as Redis holds it: no price, no name, only what the shopper chose.</summary>
+public sealed record StoredLine(int ProductId, int Quantity, DateTimeOffset AddedAt);
+
+public enum CartWriteOutcome
+{
+    Written,
+
+    /// <summary>The product is not in the cart yet and the cart already has <see cref="CartStore.MaxLines"/> lines.</summary>
+    CartFull,
+
+    /// <summary>The line would hold more than <see cref="CartStore.MaxQuantity"/>.</summary>
+    LineLimit,
+
+    /// <summary>The line would hold more than the stock the caller passed.</summary>
+    InsufficientStock,
+}
+
+/// <summary>What a write did: the line's quantity afterwards (or unchanged, when refused) and when it was first added.</summary>
+public sealed record CartWrite(CartWriteOutcome Outcome, int Quantity, DateTimeOffset? AddedAt);
+
+/// <summary>
+/// Carts in Redis, one per user: a hash of product id → quantity and a hash of product id → when the line was
+/// added (unix ms), both under the user's hash tag so they live in one slot. Every write is one Lua script, so
+/// the bounds are checked against the quantity that is really there: two replicas adding to the same cart at
+/// once cannot lose an update or together exceed a bound.
+/// </summary>
+public sealed class CartStore(IConnectionMultiplexer redis, IOptions<CartsOptions> options, TimeProvider time)
+{
+    public const int MaxQuantity = 99;
+    public const int MaxLines = 50;
+
+    /// <summary>Stock passed to a script when the products service did not say (checked by orders anyway).</summary>
+    private const int UnknownStock = -1;
+
+    // KEYS: quantities, added-at. ARGV: product, amount, mode ('add' to the line or 'set' it), max quantity,
+    // max lines, stock (-1: unknown), now (unix ms), lifetime (ms).
+    // Returns {outcome, quantity, added-at}: outcome 0 written, 1 cart full, 2 line limit, 3 insufficient stock.
+    private const string WriteScript = """
+        local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1])) or 0
+        if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then
+          return {1, 0, 0}
+        end
+        local wanted = tonumber(ARGV[2])
+        if ARGV[3] == 'add' then
+          wanted = current + wanted
+        end
+        local added = tonumber(redis.call('HGET', KEYS[2], ARGV[1])) or 0
+        if wanted > tonumber(ARGV[4]) then
+          return {2, current, added}
+        end
+        local stock = tonumber(ARGV[6])
+        if stock >= 0 and wanted > stock then
+          return {3, current, added}
+        end
+        redis.call('HSET', KEYS[1], ARGV[1], wanted)
+        if current == 0 or added == 0 then
+          added = tonumber(ARGV[7])
+          redis.call('HSET', KEYS[2], ARGV[1], added)
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[8])
+        redis.call('PEXPIRE', KEYS[2], ARGV[8])
+        return {0, wanted, added}
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>Adds <paramref name="amount"/> to the line (creating it), unless a bound or <paramref name="stock"/> forbids it.</summary>
+    public Task<CartWrite> AddAsync(Guid owner, int productId, int amount, int? stock) =>
+        WriteAsync("add", owner, productId, amount, stock);
+
+    /// <summary>Sets the line to <paramref name="quantity"/> (creating it), unless a bound or <paramref name="stock"/> forbids it.</summary>
+    public Task<CartWrite> SetAsync(Guid owner, int productId, int quantity, int? stock) =>
+        WriteAsync("set", owner, productId, quantity, stock);
+
+    public async Task RemoveAsync(Guid owner, int productId)
+    {
+        var (quantities, added) = Keys(owner);
+        var transaction = Db.CreateTransaction();
+        _ = transaction.HashDeleteAsync(quantities, Field(productId));
+        _ = transaction.HashDeleteAsync(added, Field(productId));
+        await transaction.ExecuteAsync();
+    }
+
+    public async Task ClearAsync(Guid owner)
+    {
+        var (quantities, added) = Keys(owner);
+        await Db.KeyDeleteAsync([quantities, added]);
+    }
+
+    /// <summary>The cart's lines, oldest first.</summary>
+    public async Task<IReadOnlyList<StoredLine>> ReadAsync(Guid owner)
+    {
+        var (quantities, added) = Keys(owner);
+        // One transaction: a line added between the two reads would otherwise show without its added-at.
+        var transaction = Db.CreateTransaction();
+        var quantitiesRead = transaction.HashGetAllAsync(quantities);
+        var addedRead = transaction.HashGetAllAsync(added);
+        await transaction.ExecuteAsync();
+        var addedAt = (await addedRead).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
+        return [.. (await quantitiesRead)
+            .Select(e => new StoredLine(
+                int.Parse((string)e.Name!, CultureInfo.InvariantCulture),
+                (int)e.Value,
+                DateTimeOffset.FromUnixTimeMilliseconds(addedAt.GetValueOrDefault((string)e.Name!))))
+            .OrderBy(l => l.AddedAt)
+            .ThenBy(l => l.ProductId)];
+    }
+
+    private async Task<CartWrite> WriteAsync(string mode, Guid owner, int productId, int quantity, int? stock)
+    {
+        var (quantities, added) = Keys(owner);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            WriteScript,
+            [quantities, added],
+            [
+                Field(productId),
+                quantity,
+                mode,
+                MaxQuantity,
+                MaxLines,
+                stock ?? UnknownStock,
+                time.GetUtcNow().ToUnixTimeMilliseconds(),
+                (long)options.Value.CartLifetime.TotalMilliseconds,
+            ]))!;
+        var addedAt = (long)result[2];
+        return new CartWrite(
+            (CartWriteOutcome)(int)result[0],
+            (int)result[1],
+            addedAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(addedAt) : null);
+    }
+
+    private static string Field(int productId) => productId.ToString(CultureInfo.InvariantCulture);
+
+    private static (RedisKey Quantities, RedisKey Added) Keys(Guid owner)
+    {
+        var tag = owner.ToString("N");
+        return ($"cart:{{{tag}}}:quantities", $"cart:{{{tag}}}:added");
+    }
+}
