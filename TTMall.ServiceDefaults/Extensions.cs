@@ -9,6 +9,8 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Microsoft.Extensions.Logging;
 using TTMall.ServiceDefaults.Discovery;
+using TTMall.ServiceDefaults.Validation;
+using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -27,6 +29,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddSingleton(TTMall.ServiceDefaults.ServiceInstance.FromEnvironment(builder.Environment.ApplicationName));
         builder.Services.AddProblemDetails();
+        builder.Services.AddBadRequestProblemDetails();
         // Chinese product names stay readable in responses instead of \uXXXX escapes.
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         builder.Services.AddOpenApi();
@@ -111,6 +114,13 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<TTMall.ServiceDefaults.ServiceInstanceHeaderMiddleware>();
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            // After the status-code pages, so a missing or rejected token is answered with problem details too
+            // (where WebApplication would add these on its own, a 401 has an empty body).
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
 
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = registration => registration.Tags.Contains("live") });
