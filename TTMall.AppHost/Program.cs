@@ -14,10 +14,17 @@ var platform = builder.AddMallPlatform<Projects.TTMall_Discovery>(mall.Settings)
 builder.AddMallService<Projects.TTMall_Products>("products", platform)
     .WithStore(mall.Database(MallInfrastructure.ProductsDb));
 
+// demo@ttmall.local signs in with the generated password shown under Parameters in the dashboard.
+var demoPassword = builder.AddParameter("users-demo-password",
+    new GenerateParameterDefault { MinLength = 16, Special = false, MinLower = 1, MinNumeric = 1 }, secret: true, persist: true);
 builder.AddMallService<Projects.TTMall_Users>("users", platform)
-    .WithStore(mall.Database(MallInfrastructure.UsersDb));
+    .WithStore(mall.Database(MallInfrastructure.UsersDb))
+    .WithEnvironment("Users__DemoPassword", demoPassword);
 
 builder.AddMallService<Projects.TTMall_Carts>("carts", platform)
     .WithStore(mall.Redis);
+
+// The front door at http://localhost:8080: /api/<service>/... to that service's replicas, / to the shop.
+builder.AddMallGateway<Projects.TTMall_Gateway>(platform);
 
 builder.Build().Run();

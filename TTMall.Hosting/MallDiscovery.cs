@@ -12,6 +12,9 @@ public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResourc
     public const int LeaseExpirationDurationInSeconds = 4;
     public const double RegistryFetchIntervalSeconds = 0.5;
 
+    // A stopping replica serves on for two fetch intervals after leaving, so nobody routes to a closed port.
+    public const double DrainSeconds = 1;
+
     /// <summary>Registers with both peers, resolves service names through them, and starts only once they serve.</summary>
     public IResourceBuilder<T> Use<T>(IResourceBuilder<T> resource) where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
@@ -19,7 +22,8 @@ public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResourc
             .WithEnvironment("Eureka__Client__ServiceUrl", string.Join(",", ServiceUrls))
             .WithEnvironment("Eureka__Client__RegistryFetchIntervalSeconds", RegistryFetchIntervalSeconds.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Eureka__Instance__LeaseRenewalIntervalInSeconds", LeaseRenewalIntervalInSeconds.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Eureka__Instance__LeaseExpirationDurationInSeconds", LeaseExpirationDurationInSeconds.ToString(CultureInfo.InvariantCulture));
+            .WithEnvironment("Eureka__Instance__LeaseExpirationDurationInSeconds", LeaseExpirationDurationInSeconds.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Eureka__Instance__DrainSeconds", DrainSeconds.ToString(CultureInfo.InvariantCulture));
         foreach (var peer in Peers)
         {
             resource.WaitFor(peer);

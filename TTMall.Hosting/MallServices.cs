@@ -37,6 +37,19 @@ public static class MallServiceExtensions
             .WithHttpHealthCheck("/health"));
 #pragma warning restore ASPIRECERTIFICATES001
 
+    /// <summary>
+    /// The gateway: the mall's front door at http://localhost:TTMall:Ports:Gateway (8080), TTMall:Replicas
+    /// replicas behind it, routing /api/&lt;service&gt;/… and / over the instances discovery knows.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddMallGateway<TProject>(this IDistributedApplicationBuilder builder, MallPlatform platform)
+        where TProject : IProjectMetadata, new()
+    {
+        TcpPorts.EnsureFree(platform.Settings.Ports.Gateway, "the gateway, the mall's front door", "TTMall:Ports:Gateway");
+        // The orchestrator's proxy listens on the well-known port and spreads connections over the replicas.
+        return builder.AddMallService<TProject>("gateway", platform)
+            .WithEndpoint("http", endpoint => endpoint.Port = platform.Settings.Ports.Gateway);
+    }
+
     /// <summary>Gives the service a connection string and starts it only once that store answers.</summary>
     public static IResourceBuilder<ProjectResource> WithStore(
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> store) =>

@@ -32,7 +32,8 @@ public sealed record MallSettings(
                 RabbitMqDistribution: ReadPort(section, "Ports:RabbitMqDistribution"),
                 Epmd: ReadPort(section, "Ports:Epmd"),
                 Discovery1: ReadPort(section, "Ports:Discovery1", 8761),
-                Discovery2: ReadPort(section, "Ports:Discovery2", 8762)),
+                Discovery2: ReadPort(section, "Ports:Discovery2", 8762),
+                Gateway: ReadPort(section, "Ports:Gateway", 8080)),
             IsRoot: Environment.IsPrivilegedProcess);
     }
 
@@ -52,8 +53,8 @@ public sealed record MallSettings(
     }
 }
 
-/// <summary>Ports: the local servers' (0 means "pick a free one at start") and the discovery peers' well-known ones.</summary>
-public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd, int Discovery1 = 8761, int Discovery2 = 8762);
+/// <summary>Ports: the local servers' (0 means "pick a free one at start"), and the well-known ones of the discovery peers and the gateway.</summary>
+public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd, int Discovery1 = 8761, int Discovery2 = 8762, int Gateway = 8080);
 
 /// <summary>Hands out the local servers' ports for one run: configured ones after checking they are free, others picked free and distinct.</summary>
 public sealed class PortAllocator

@@ -32,7 +32,12 @@ public sealed class ServiceInstanceHeaderMiddleware(RequestDelegate next, Servic
 {
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.Headers[ServiceInstance.HeaderName] = instance.InstanceId;
+        // Set last and only when absent: a response proxied through the gateway keeps the name of the replica behind it.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.TryAdd(ServiceInstance.HeaderName, instance.InstanceId);
+            return Task.CompletedTask;
+        });
         return next(context);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.ServiceDiscovery;
 
@@ -26,6 +27,11 @@ public static class EurekaDiscoveryExtensions
         builder.Services.AddSingleton<EurekaServers>();
         builder.Services.AddSingleton<EurekaRegistry>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<EurekaRegistry>());
+        if (client.ShouldFetchRegistry)
+        {
+            // Not ready before the first registry fetch: until then no other service can be reached.
+            builder.Services.AddHealthChecks().AddCheck<RegistryFetchedHealthCheck>("eureka-registry");
+        }
         if (client.ShouldRegisterWithEureka)
         {
             builder.Services.AddSingleton<EurekaRegistration>();
@@ -39,4 +45,11 @@ public static class EurekaDiscoveryExtensions
         builder.Services.AddTransient<UnreachableEndpointReporter>();
         return true;
     }
+}
+
+/// <summary>Healthy once the first registry has been fetched.</summary>
+internal sealed class RegistryFetchedHealthCheck(EurekaRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(registry.HasFetched ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("No registry fetched from Eureka yet."));
 }

@@ -47,4 +47,10 @@ public sealed class EurekaInstanceOptions
     public string HealthCheckUrlPath { get; set; } = "/health";
     public string StatusPageUrlPath { get; set; } = "/alive";
     public Dictionary<string, string> MetadataMap { get; set; } = [];
+
+    /// <summary>
+    /// Not a Steeltoe key: how long a stopping process keeps serving after it has left the registry, so that
+    /// requests routed by registries fetched just before still succeed. The mall's local profile sets it.
+    /// </summary>
+    public double DrainSeconds { get; set; }
 }

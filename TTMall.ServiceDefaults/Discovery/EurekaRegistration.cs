@@ -35,7 +35,7 @@ public sealed class EurekaRegistration(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lifetime.ApplicationStopping.Register(() => CancelAsync().Wait(TimeSpan.FromSeconds(3)));
+        lifetime.ApplicationStopping.Register(LeaveBeforeStopping);
 
         var port = ConfiguredPort();
         if (port is not null)
@@ -163,6 +163,21 @@ public sealed class EurekaRegistration(
         catch (HttpRequestException e)
         {
             logger.LogDebug("Heartbeat of {App}/{Id} failed: {Reason}", instance.App, instance.InstanceId, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs when the process begins to stop, before the server stops taking requests: leave the registry, then keep
+    /// serving for DrainSeconds while clients and gateways fetch the registry and stop choosing this instance.
+    /// </summary>
+    private void LeaveBeforeStopping()
+    {
+        var wasRegistered = _instance is not null && !_cancelled;
+        CancelAsync().Wait(TimeSpan.FromSeconds(3));
+        if (wasRegistered && instanceOptions.Value.DrainSeconds > 0)
+        {
+            logger.LogInformation("Serving for {Seconds} s more while clients learn this instance is gone.", instanceOptions.Value.DrainSeconds);
+            Thread.Sleep(TimeSpan.FromSeconds(instanceOptions.Value.DrainSeconds));
         }
     }
 

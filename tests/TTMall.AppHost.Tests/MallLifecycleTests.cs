@@ -23,7 +23,8 @@ public class MallLifecycleTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TTMall_AppHost>(
             ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2",
-             $"--TTMall:Ports:Discovery1={TcpPorts.PickFree()}", $"--TTMall:Ports:Discovery2={TcpPorts.PickFree()}"], timeout.Token);
+             $"--TTMall:Ports:Discovery1={TcpPorts.PickFree()}", $"--TTMall:Ports:Discovery2={TcpPorts.PickFree()}",
+             $"--TTMall:Ports:Gateway={TcpPorts.PickFree()}"], timeout.Token);
         // Resource consoles (where servers log to stderr) and the health probes that fail until a server is up
         // belong to the dashboard; the test output keeps the AppHost's own warnings and errors.
         builder.Services.AddLogging(logging => logging.AddFilter((category, level) =>
@@ -43,7 +44,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
             output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
 
             var names = builder.Resources.Select(r => r.Name).ToHashSet();
-            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "discovery1", "discovery2", "products" }, names);
+            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "discovery1", "discovery2", "products", "users", "carts", "gateway" }, names);
 
             var servedBy = new HashSet<string>();
             using var http = app.CreateHttpClient("products");
@@ -61,6 +62,15 @@ public class MallLifecycleTests(ITestOutputHelper output)
             output.WriteLine($"served by: {string.Join(", ", servedBy)}");
             Assert.Equal(2, servedBy.Count);
             Assert.All(servedBy, id => Assert.StartsWith("products-", id));
+
+            // The front door routes to the service through discovery.
+            using (var gateway = app.CreateHttpClient("gateway"))
+            {
+                using var response = await gateway.GetAsync("/api/products/1", timeout.Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Contains(Assert.Single(response.Headers.GetValues("X-TTMall-Instance")), servedBy);
+                Assert.StartsWith("gateway-", Assert.Single(response.Headers.GetValues("X-TTMall-Gateway")));
+            }
 
             // Both replicas registered with both peers, under the ids the dashboard shows.
             foreach (var peer in new[] { "discovery1", "discovery2" })
@@ -112,6 +122,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
                 ["TTMall__DataRoot"] = data.Path,
                 ["TTMall__Ports__Discovery1"] = TcpPorts.PickFree().ToString(),
                 ["TTMall__Ports__Discovery2"] = TcpPorts.PickFree().ToString(),
+                ["TTMall__Ports__Gateway"] = TcpPorts.PickFree().ToString(),
             },
         };
 

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using TTMall.Eureka;
+using TTMall.ServiceDefaults.Discovery;
+using Yarp.ReverseProxy.Configuration;
+
+namespace TTMall.Gateway;
+
+/// <summary>
+/// YARP's routes and clusters, live from the Eureka registry: /api/&lt;service&gt;/… goes to that service's UP
+/// instances, / to the frontend's. The configuration is rebuilt whenever the registry changes (its change token
+/// is the configuration's), so a new replica is routed to within one registry fetch of being UP, and a cancelled
+/// one is dropped as soon as the cancellation is fetched.
+/// </summary>
+public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<GatewayOptions> options) : IProxyConfigProvider
+{
+    public const string PassivePolicy = EjectOnTransportFailure.PolicyName;
+
+    public IProxyConfig GetConfig()
+    {
+        // Take the token before reading, so a change in between is not missed.
+        var changed = registry.ChangeToken;
+        var o = options.Value;
+        var routes = o.Services.Select(service => new RouteConfig
+        {
+            RouteId = $"api-{service}",
+            ClusterId = service,
+            Order = 0,
+            Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
+        }).Append(new RouteConfig
+        {
+            RouteId = "frontend",
+            ClusterId = o.Frontend,
+            Order = int.MaxValue,
+            Match = new RouteMatch { Path = "/{**rest}" },
+        }).ToList();
+
+        var clusters = o.Services.Append(o.Frontend).Select(service => Cluster(service, o)).ToList();
+        return new Config(routes, clusters, changed);
+    }
+
+    private ClusterConfig Cluster(string service, GatewayOptions o) => new()
+    {
+        ClusterId = service,
+        LoadBalancingPolicy = o.LoadBalancingPolicy,
+        Destinations = registry.Instances(service)
+            .Where(i => i.EffectiveStatus == InstanceStatus.UP && i.BaseUri is not null)
+            .ToDictionary(i => i.InstanceId, i => new DestinationConfig { Address = i.BaseUri!.ToString() }, StringComparer.Ordinal),
+        HealthCheck = new HealthCheckConfig
+        {
+            Active = new ActiveHealthCheckConfig
+            {
+                Enabled = true,
+                Interval = o.HealthCheckInterval,
+                Timeout = TimeSpan.FromSeconds(1),
+                Policy = "ConsecutiveFailures",
+                Path = "/health",
+            },
+            Passive = new PassiveHealthCheckConfig
+            {
+                Enabled = true,
+                Policy = PassivePolicy,
+                ReactivationPeriod = o.ReactivationPeriod,
+            },
+        },
+        // One failed probe is enough: a replica that does not answer /health within a second is not serving.
+        Metadata = new Dictionary<string, string> { ["ConsecutiveFailuresHealthPolicy.Threshold"] = "1" },
+    };
+
+    private sealed class Config(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters, IChangeToken changeToken) : IProxyConfig
+    {
+        public IReadOnlyList<RouteConfig> Routes => routes;
+        public IReadOnlyList<ClusterConfig> Clusters => clusters;
+        public IChangeToken ChangeToken => changeToken;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using TTMall.ServiceDefaults;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+
+namespace TTMall.Gateway;
+
+public static class GatewayExtensions
+{
+    public const string GatewayHeader = "X-TTMall-Gateway";
+    private const string PerClientPolicy = "per-client";
+
+    /// <summary>YARP over the live registry, with eager passive health, fast active health and per-client rate limits.</summary>
+    public static IHostApplicationBuilder AddMallGateway(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(GatewayOptions.Section);
+        builder.Services.Configure<GatewayOptions>(section);
+        var options = section.Get<GatewayOptions>() ?? new GatewayOptions();
+
+        builder.Services.AddReverseProxy();
+        builder.Services.AddSingleton<IProxyConfigProvider, EurekaProxyConfigProvider>();
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, EjectOnTransportFailure>();
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                    title: "Too many requests",
+                    detail: "This client sends more requests than the mall accepts; wait a moment and try again.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+            limiter.AddPolicy(PerClientPolicy, context => options.RateLimit.Enabled
+                ? RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.RateLimit.Burst,
+                    TokensPerPeriod = Math.Max(1, options.RateLimit.PermitsPerSecond / 10),
+                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter("unlimited"));
+        });
+        return builder;
+    }
+
+    public static WebApplication MapMallGateway(this WebApplication app)
+    {
+        var gateway = app.Services.GetRequiredService<ServiceInstance>().InstanceId;
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[GatewayHeader] = gateway;
+            return next(context);
+        });
+        app.UseRateLimiter();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(RetryOnAnotherDestination.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        }).RequireRateLimiting(PerClientPolicy);
+
+        // After the services' routes, before the frontend's: an API nobody serves is a 404, not the shop's page.
+        app.Map("/api/{**rest}", (string? rest) => TypedResults.Problem(
+                title: "No such API", detail: $"No service of the mall answers /api/{rest}.", statusCode: StatusCodes.Status404NotFound))
+            .WithOrder(1)
+            .ExcludeFromDescription();
+        return app;
+    }
+}

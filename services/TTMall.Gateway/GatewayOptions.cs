@@ -1,0 +1,35 @@
+namespace TTMall.Gateway;
+
+/// <summary>The gateway's settings (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Services reachable as /api/&lt;service&gt;/…, each by its discovery VIP address.</summary>
+    public List<string> Services { get; set; } = ["products", "users", "carts", "orders", "payments"];
+
+    /// <summary>The service behind / (the shop's pages).</summary>
+    public string Frontend { get; set; } = "web";
+
+    /// <summary>YARP load-balancing policy: RoundRobin, PowerOfTwoChoices, LeastRequests, Random, First.</summary>
+    public string LoadBalancingPolicy { get; set; } = "RoundRobin";
+
+    /// <summary>How often each destination's /health is probed.</summary>
+    public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a destination that failed a request is left out before it may be tried again (an active probe returns it sooner).</summary>
+    public TimeSpan ReactivationPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public sealed class RateLimitOptions
+    {
+        public bool Enabled { get; set; } = true;
+
+        /// <summary>Requests per second each client (by IP address) may make on average.</summary>
+        public int PermitsPerSecond { get; set; } = 500;
+
+        /// <summary>How many requests a client may make at once above the average.</summary>
+        public int Burst { get; set; } = 1000;
+    }
+}
