@@ -48,12 +48,14 @@ public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<
             .ToDictionary(i => i.InstanceId, i => new DestinationConfig { Address = i.BaseUri!.ToString() }, StringComparer.Ordinal),
         HealthCheck = new HealthCheckConfig
         {
+            // One failed probe is enough to take a destination out (a replica that does not answer /health within a
+            // second is not serving), one passed probe to bring it back.
             Active = new ActiveHealthCheckConfig
             {
                 Enabled = true,
                 Interval = o.HealthCheckInterval,
                 Timeout = TimeSpan.FromSeconds(1),
-                Policy = "ConsecutiveFailures",
+                Policy = ProbeDecides.PolicyName,
                 Path = "/health",
             },
             Passive = new PassiveHealthCheckConfig
@@ -63,8 +65,6 @@ public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<
                 ReactivationPeriod = o.ReactivationPeriod,
             },
         },
-        // One failed probe is enough: a replica that does not answer /health within a second is not serving.
-        Metadata = new Dictionary<string, string> { ["ConsecutiveFailuresHealthPolicy.Threshold"] = "1" },
     };
 
     private sealed class Config(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters, IChangeToken changeToken) : IProxyConfig

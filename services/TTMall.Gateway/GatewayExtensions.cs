@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TTMall.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
@@ -20,7 +21,10 @@ public static class GatewayExtensions
 
         builder.Services.AddReverseProxy();
         builder.Services.AddSingleton<IProxyConfigProvider, EurekaProxyConfigProvider>();
-        builder.Services.AddSingleton<IPassiveHealthCheckPolicy, EjectOnTransportFailure>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EjectOnTransportFailure>();
+        builder.Services.AddSingleton<IPassiveHealthCheckPolicy>(provider => provider.GetRequiredService<EjectOnTransportFailure>());
+        builder.Services.AddSingleton<IActiveHealthCheckPolicy, ProbeDecides>();
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -51,7 +55,12 @@ public static class GatewayExtensions
         var gateway = app.Services.GetRequiredService<ServiceInstance>().InstanceId;
         app.Use((context, next) =>
         {
-            context.Response.Headers[GatewayHeader] = gateway;
+            // When the response starts: a request sent again to another replica starts over with a cleared response.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers[GatewayHeader] = gateway;
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         app.UseRateLimiter();

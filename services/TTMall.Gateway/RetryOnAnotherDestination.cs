@@ -5,10 +5,11 @@ using Yarp.ReverseProxy.Model;
 namespace TTMall.Gateway;
 
 /// <summary>
-/// A request whose connection to a destination could not be made is sent once more, to another destination,
-/// when that is safe: GET and HEAD, or a request carrying an Idempotency-Key (the service answers a repeat with
-/// the first result). A plain POST is never repeated. Runs before load balancing, so the second attempt is
-/// balanced over the destinations that are left.
+/// A request that got no answer from its destination (the connection could not be made, or it broke off before the
+/// response began: a replica killed with the request in flight) is sent once more, to another destination, when
+/// that is safe: GET and HEAD, or a request carrying an Idempotency-Key (its sender declares a repeat safe; the
+/// services that create orders and money answer a repeated key with the first result). A plain POST is never repeated. Runs before load balancing, so the second attempt is balanced over the
+/// destinations that are left.
 /// </summary>
 public static class RetryOnAnotherDestination
 {
@@ -28,7 +29,7 @@ public static class RetryOnAnotherDestination
         await next();
 
         if (!eligible || context.Response.HasStarted || context.Features.Get<IForwarderErrorFeature>() is not { } error
-            || !UnreachableEndpointReporter.IsConnectFailure(error.Exception) || proxy.ProxiedDestination is not { } failed)
+            || !GotNoAnswer(error) || proxy.ProxiedDestination is not { } failed)
         {
             return;
         }
@@ -50,6 +51,14 @@ public static class RetryOnAnotherDestination
         proxy.AvailableDestinations = others;
         await next();
     }
+
+    /// <summary>
+    /// The destination sent no response: it refused or dropped the connection, or closed it before the status line.
+    /// (Not a timeout: a slow destination may still be working on the request.)
+    /// </summary>
+    public static bool GotNoAnswer(IForwarderErrorFeature error) =>
+        error.Error == ForwarderError.Request
+        && (UnreachableEndpointReporter.IsConnectFailure(error.Exception) || error.Exception is HttpRequestException or IOException);
 
     public static bool IsSafeToRepeat(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || request.Headers.ContainsKey(IdempotencyKeyHeader);
