@@ -1,0 +1,75 @@
+using System.Globalization;
+using TTMall.Bench.Products;
+
+namespace TTMall.Bench.Gateway;
+
+/// <summary>What the benchmark does; the defaults are the load the targets are stated for.</summary>
+public sealed record BenchSettings
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/TTMall.Bench.Gateway [-- options]
+
+          --seconds N               length of each measured run (10)
+          --warmup N                seconds of load before each measured run, not counted (5)
+          --rounds N                rounds of direct / gateway / nginx, averaged (2)
+          --connections N           wrk connections, each asking again as soon as it is answered (32)
+          --threads N               wrk threads (2)
+          --slow-nice N             niceness given to one products replica to make it the slow one in the
+                                    load-balancing comparison (10; 0 skips that part)
+          --only SECTIONS           run only these, comma-separated: proxies, balancing, failover (all)
+          --gateway-env NAME=VALUE  an environment variable for the gateway (repeatable), for experiments such as
+                                    DOTNET_gcServer=0 or OTEL_SDK_DISABLED=true
+          --nginx-workers N         nginx worker_processes (default: auto, one per core)
+        """;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
+    public int Rounds { get; init; } = 2;
+    public int Connections { get; init; } = 32;
+    public int Threads { get; init; } = 2;
+    public int SlowNice { get; init; } = 10;
+    public IReadOnlySet<string> Sections { get; init; } = AllSections;
+
+    public static readonly IReadOnlySet<string> AllSections = new HashSet<string> { "proxies", "balancing", "failover" };
+    public string NginxWorkers { get; init; } = "auto";
+    public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <returns>null when help was asked for.</returns>
+    /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
+    public static BenchSettings? Parse(IReadOnlyList<string> args)
+    {
+        var settings = new BenchSettings();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n\n{Usage}");
+            int Int(int min, int max) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? n
+                : throw new BenchException($"{args[i - 1]} takes a whole number from {min} to {max}.");
+
+            settings = args[i] switch
+            {
+                "-h" or "--help" => null,
+                "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Int(3, 600)) },
+                "--warmup" => settings with { WarmUp = TimeSpan.FromSeconds(Int(0, 60)) },
+                "--rounds" => settings with { Rounds = Int(1, 20) },
+                "--connections" => settings with { Connections = Int(1, 10_000) },
+                "--threads" => settings with { Threads = Int(1, 64) },
+                "--slow-nice" => settings with { SlowNice = Int(0, 19) },
+                "--only" => Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } only && only.All(AllSections.Contains)
+                    ? settings with { Sections = only.ToHashSet() }
+                    : throw new BenchException($"--only takes sections from: {string.Join(", ", AllSections)}."),
+                "--nginx-workers" => settings with { NginxWorkers = Int(1, 64).ToString(CultureInfo.InvariantCulture) },
+                "--gateway-env" => Value().Split('=', 2) is [{ Length: > 0 } name, var value]
+                    ? settings with { GatewayEnvironment = new Dictionary<string, string>(settings.GatewayEnvironment) { [name] = value } }
+                    : throw new BenchException("--gateway-env takes NAME=VALUE."),
+                var unknown => throw new BenchException($"Unknown option {unknown}.\n\n{Usage}"),
+            };
+            if (settings is null)
+            {
+                return null;
+            }
+        }
+
+        return settings;
+    }
+}

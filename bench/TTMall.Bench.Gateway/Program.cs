@@ -1,0 +1,3 @@
+using TTMall.Bench.Gateway;
+
+return await GatewayBenchmark.RunAsync(args);
