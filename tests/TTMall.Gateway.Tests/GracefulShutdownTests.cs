@@ -27,17 +27,22 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
             await Eventually.HoldsAsync(async () =>
                     (await Task.WhenAll(cluster.Peers.Select(p => MallCluster.InstanceAsync(p, "PRODUCTS", leaving.Name)))).All(i => i is null),
                 TimeSpan.FromSeconds(3), $"{leaving.Name} gone from both peers", cluster.Diagnostics);
-            var left = DateTime.UtcNow;
+            var seenGone = DateTime.UtcNow;
             var runningAfterLeaving = leaving.IsRunning;
             var exitCode = await stopping;
             var exited = leaving.ExitedAtUtc ?? DateTime.UtcNow;
+            // When the replica had its cancellation answered, by its own log: the test's polling of the peers only
+            // bounds that from above (and lags when the machine is busy).
+            var left = leaving.Lines.Where(l => l.Text.Contains("Left the registry", StringComparison.Ordinal)).Select(MallCluster.LoggedAt).FirstOrDefault()
+                ?? throw new Xunit.Sdk.XunitException($"{leaving.Name} did not log leaving the registry:\n{leaving.Log}");
 
             // On until the gateways route around it for good, and a little more.
             await Task.Delay(TimeSpan.FromSeconds(1));
             await traffic.StopAsync();
 
             var served = traffic.Exchanges.Where(e => e.Instance == leaving.Name && e.SentUtc >= asked).ToList();
-            output.WriteLine($"SIGTERM → gone from both peers: {(left - asked).TotalMilliseconds:0} ms; → exited: {(exited - asked).TotalMilliseconds:0} ms (exit code {exitCode})");
+            output.WriteLine($"SIGTERM → left the registry: {(left - asked).TotalMilliseconds:0} ms (seen gone from both peers {(seenGone - asked).TotalMilliseconds:0} ms); " +
+                $"→ exited: {(exited - asked).TotalMilliseconds:0} ms (exit code {exitCode})");
             output.WriteLine($"requests: {traffic.Exchanges.Count}, {traffic.Failures.Count} failed; answered by {leaving.Name} after SIGTERM: {served.Count}" +
                 $" (last sent {(served.Count == 0 ? "-" : $"{(served.Max(e => e.SentUtc) - asked).TotalMilliseconds:0} ms")} after it)");
 
@@ -45,7 +50,6 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
             Assert.True(runningAfterLeaving, $"{leaving.Name} exited before it had left discovery:\n{leaving.Log}");
             Assert.Equal(0, exitCode);
             Assert.True(exited - left >= MallCluster.DrainTime / 2, $"{leaving.Name} exited {(exited - left).TotalMilliseconds:0} ms after leaving discovery; it should serve on for {MallCluster.DrainTime.TotalSeconds} s");
-            Assert.Contains(leaving.Lines, l => l.Text.Contains("Left the registry", StringComparison.Ordinal));
             Assert.True(traffic.Exchanges.Count(e => e.SentUtc >= exited && e.Kind == RequestKind.PlainPost) > 10, "too few plain POSTs after the exit to tell");
         }
     }
