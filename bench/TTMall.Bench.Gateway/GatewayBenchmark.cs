@@ -29,7 +29,11 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     public static readonly TimeSpan RegistryDropTarget = Lease + TimeSpan.FromSeconds(1);
 
-    private const string LogTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+    private static readonly DiscoveryProfile Discovery = new(
+        TimeSpan.FromSeconds(MallDiscovery.RegistryFetchIntervalSeconds),
+        TimeSpan.FromSeconds(MallDiscovery.LeaseRenewalIntervalInSeconds),
+        Lease,
+        TimeSpan.FromSeconds(MallDiscovery.DrainSeconds));
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Summary _summary = new();
@@ -295,7 +299,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         var dropped = await dropping!;
         var failures = gateway.Lines
             .Where(l => l.Text.Contains("failed a request", StringComparison.Ordinal) && l.Text.Contains($":{victim.Port}/", StringComparison.Ordinal))
-            .Select(l => LoggedAt(l) ?? l.ReceivedUtc)
+            .Select(l => MallService.LoggedAt(l) ?? l.ReceivedUtc)
             .Where(t => t >= killed)
             .ToList();
         var lastFailure = failures.Count == 0 ? TimeSpan.Zero : failures.Max() - killed;
@@ -360,7 +364,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         await victim.StartAsync(TimeSpan.FromSeconds(60), cancellationToken);
         var result = await run;
         await sampler.StopAsync();
-        var up = victim.Lines.Where(l => l.Text.Contains(" as UP", StringComparison.Ordinal)).Select(LoggedAt).FirstOrDefault();
+        var up = victim.Lines.Where(l => l.Text.Contains(" as UP", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault();
         var first = sampler.Samples.Where(s => s.Instance == victim.Name && s.SentUtc >= restarted).MinBy(s => s.EndedUtc);
         return (result, up is { } u && first is not null ? first.EndedUtc - u : null);
     }
@@ -449,42 +453,9 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
     [DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     private static extern int SetPriority(int which, int who, int priority);
 
-    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString)
-    {
-        var process = new ServiceProcess(project, instanceId)
-        {
-            Environment =
-            {
-                // The mall's local profile, as the AppHost sets it (TTMall.Hosting.MallDiscovery).
-                ["Eureka__Client__ServiceUrl"] = eureka,
-                ["Eureka__Client__RegistryFetchIntervalSeconds"] = MallDiscovery.RegistryFetchIntervalSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = MallDiscovery.LeaseRenewalIntervalInSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = MallDiscovery.LeaseExpirationDurationInSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__DrainSeconds"] = MallDiscovery.DrainSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Jwt__SigningKey"] = _signingKey,
-                ["OTEL_SERVICE_NAME"] = serviceName,
-                ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                // One line per entry, stamped in UTC: when the gateway saw the dead replica fail, when a replica was UP.
-                ["Logging__Console__FormatterName"] = "simple",
-                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
-                ["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat,
-            },
-        };
-        if (connectionString is not null)
-        {
-            process.Environment["ConnectionStrings__productsdb"] = connectionString;
-        }
-
-        return process;
-    }
-
-    private static DateTime? LoggedAt(OutputLine line) =>
-        line.Text.Length > 24 && DateTime.TryParseExact(line.Text[..24], LogTimestampFormat.TrimEnd(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : null;
+    /// <summary>A service as the AppHost configures it, with the mall's local discovery profile (TTMall.Hosting.MallDiscovery).</summary>
+    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery, _signingKey, connectionString);
 
     private static async Task WaitUntilBothReplicasAnswerAsync(HttpClient http, Uri target, string what, CancellationToken cancellationToken)
     {
