@@ -1,5 +1,4 @@
 using System.Globalization;
-using TTMall.Bench.Discovery;
 
 namespace TTMall.Bench.Carts;
 

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using TTMall.Bench.Discovery;
 using TTMall.ServiceDefaults.Security;
 using TTMall.Tests.Shared.Infrastructure;
 
@@ -110,7 +109,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         Log($"{Summary.Count(tokens.Count)} shoppers with access tokens of their own");
 
         await PrefillAsync(http, carts, tokens, catalog.Take(settings.Lines).Select(p => p.Id).ToList(), ct);
-        var cpu = new Meters(new CpuMeter(carts.Process), new CpuMeter(products.Process));
+        var cpu = new CpuMeter([("carts", (pid, _) => pid == carts.Process.Id), ("products", (pid, _) => pid == products.Process.Id)]);
 
         await ReadsAsync(wrk, carts, products, cpu, tokens, ct);
         await AddsAsync(wrk, http, carts, products, cpu, tokens, catalog.Select(p => p.Id).ToList(), ct);
@@ -124,7 +123,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     }
 
     /// <summary>GET /api/carts/me of carts with <see cref="BenchSettings.Lines"/> lines each.</summary>
-    private async Task ReadsAsync(Wrk wrk, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, CancellationToken ct)
+    private async Task ReadsAsync(Wrk wrk, ServiceProcess carts, ServiceProcess products, CpuMeter cpu, IReadOnlyList<string> tokens, CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "reads.lua");
         await File.WriteAllTextAsync(script, CartScripts.Reads(tokens), ct);
@@ -137,7 +136,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
         var what = $"GET, {settings.Lines} lines, {Summary.Count(tokens.Count)} shoppers, {settings.Connections} connections";
         _summary.Add("read", new Figure($"Cart read req/s ({what})", Summary.Count(result.RequestsPerSecond)));
-        _summary.Add("read", new Figure("Cart read latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("read", new Figure("Cart read latency p50 / p99", $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}"));
         _summary.Add("read", new Figure("Cart read errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
         _summary.Add("read", new Figure("CPU during reads (cores: carts / products / wrk / rest)", use.ToString()));
         _summary.Add("read", new Figure("CPU per read (carts / products)", use.PerRequest(result.RequestsPerSecond)));
@@ -145,7 +144,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     /// <summary>POST /api/carts/me/items, one piece each, spread over shoppers and products; then every 200 must be in Redis.</summary>
     private async Task AddsAsync(
-        Wrk wrk, HttpClient http, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, IReadOnlyList<int> catalog,
+        Wrk wrk, HttpClient http, ServiceProcess carts, ServiceProcess products, CpuMeter cpu, IReadOnlyList<string> tokens, IReadOnlyList<int> catalog,
         CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "adds.lua");
@@ -174,7 +173,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
             + $"{Summary.Count(answered)} adds answered 2xx");
         var what = $"POST, quantity 1, {Summary.Count(tokens.Count)} shoppers × {catalog.Count} products, {settings.Connections} connections";
         _summary.Add("add", new Figure($"Cart add req/s ({what})", Summary.Count(result.RequestsPerSecond)));
-        _summary.Add("add", new Figure("Cart add latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("add", new Figure("Cart add latency p50 / p99", $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}"));
         _summary.Add("add", new Figure("Cart add errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
         _summary.Add("add", new Figure("Pieces stored - adds answered 2xx (requests in flight at the end)",
             Summary.Count(stored - answered), $"0 to {settings.Connections}", stored >= answered && stored - answered <= settings.Connections));
@@ -183,18 +182,18 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     }
 
     private async Task<(WrkResult Result, CoresUsed Cpu)> MeasureAsync(
-        Wrk wrk, ServiceProcess carts, Meters cpu, WrkLoad load, CancellationToken ct, bool warmUp = true)
+        Wrk wrk, ServiceProcess carts, CpuMeter cpu, WrkLoad load, CancellationToken ct, bool warmUp = true)
     {
         if (warmUp && settings.WarmUp > TimeSpan.Zero)
         {
             await wrk.RunAsync(carts.BaseUri, load with { Duration = settings.WarmUp }, ct);
         }
 
-        var (cartsStart, productsStart) = (cpu.Carts.Start(), cpu.Products.Start());
+        // Samples before and after the run: wrk's own cores are sampled by Wrk, just before it ends.
+        var start = cpu.Take();
         var result = await wrk.RunAsync(carts.BaseUri, load, ct);
-        var cartsUse = cpu.Carts.Stop(cartsStart, result.WrkCores);
-        var productsUse = cpu.Products.Stop(productsStart, result.WrkCores);
-        return (result, new CoresUsed(cartsUse.ServerCores, productsUse.ServerCores, result.WrkCores, cartsUse.MachineCores));
+        var use = cpu.Between(start, cpu.Take());
+        return (result, new CoresUsed(use.Of("carts"), use.Of("products"), result.WrkCores, use.MachineCores));
     }
 
     /// <summary>The products with the most stock, so that no line of the run reaches it.</summary>
@@ -235,7 +234,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
                 }
             }
         });
-        Log($"carts filled: {Summary.Count(tokens.Count)} carts with {lines.Count} lines each in {Summary.Milliseconds(started.Elapsed)}");
+        Log($"carts filled: {Summary.Count(tokens.Count)} carts with {lines.Count} lines each in {Summary.Duration(started.Elapsed)}");
     }
 
     /// <summary>Pieces in all the shoppers' carts, read through the API.</summary>
@@ -258,8 +257,8 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
 
     private void LogResult(string name, WrkResult r, CoresUsed cpu) =>
-        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(r.P50)}, p90 {Summary.Milliseconds(r.P90)}, "
-            + $"p99 {Summary.Milliseconds(r.P99)}, max {Summary.Milliseconds(r.Max)}, {Summary.Count(r.Requests)} requests, "
+        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Duration(r.P50)}, p90 {Summary.Duration(r.P90)}, "
+            + $"p99 {Summary.Duration(r.P99)}, max {Summary.Duration(r.Max)}, {Summary.Count(r.Requests)} requests, "
             + $"errors {r.Errors} (socket {r.SocketErrors}, non-2xx {r.Non2xx}); CPU (cores) carts / products / wrk / rest {cpu}");
 
     private async Task<string> MachineContextAsync(Wrk wrk, FileInfo productsDll, FileInfo cartsDll)
@@ -283,8 +282,6 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
         return string.Join('\n', lines.Select(l => "  " + l));
     }
-
-    private sealed record Meters(CpuMeter Carts, CpuMeter Products);
 
     /// <summary>Cores busy during a run; "rest" is everything else on the machine: Redis, Postgres, this tool, other people.</summary>
     private sealed record CoresUsed(double Carts, double Products, double Wrk, double Machine)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using TTMall.Bench.Products;
 
 namespace TTMall.Bench.Gateway;
 

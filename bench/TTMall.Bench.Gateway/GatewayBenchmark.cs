@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using TTMall.Bench.Products;
 using TTMall.Hosting;
 using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;

@@ -120,7 +120,9 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         await CheckAnswersAsync(http, ids, cancellationToken);
         Log($"{ids.Count} products; every detail and search answers");
 
-        var meter = new CpuMeter(server.Id);
+        var meter = new CpuMeter(
+            [("service", (pid, _) => pid == server.Id), ("Postgres", (_, name) => name == "postgres"), ("wrk", (_, name) => name == "wrk")],
+            rest: "others");
         string[] detailPaths = [.. ids.Select(id => $"/api/products/{id}")];
         string[] searchPaths = [.. SearchQueries.Select(SearchPath)];
         var steadyDetailLoad = Steady("detail-steady.lua", "product detail", detailPaths, settings.DetailRate);
