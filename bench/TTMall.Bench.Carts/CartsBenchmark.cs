@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using TTMall.ServiceDefaults.Security;
+using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;
 
 namespace TTMall.Bench.Carts;
@@ -77,8 +78,8 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     {
         _clock.Start();
         var wrk = Wrk.Locate();
-        var productsDll = ServiceProcess.Locate("TTMall.Products");
-        var cartsDll = ServiceProcess.Locate("TTMall.Carts");
+        var productsDll = BuiltServices.Locate("TTMall.Products");
+        var cartsDll = BuiltServices.Locate("TTMall.Carts");
         var context = await MachineContextAsync(wrk, productsDll, cartsDll);
         Console.WriteLine("TT Mall carts benchmark");
         Console.WriteLine(context);
@@ -88,20 +89,17 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         await using var mall = await LocalMall.StartAsync(ct);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(30) };
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var common = new Dictionary<string, string>(settings.ServiceEnvironment) { ["Jwt__SigningKey"] = signingKey };
 
-        await using var products = await ServiceProcess.StartAsync(
-            productsDll, new Dictionary<string, string>(common) { ["ConnectionStrings__productsdb"] = mall.ConnectionString("productsdb") }, http, ct);
-        Log($"products started: pid {products.Process.Id}, {products.BaseUri} (migrated and seeded)");
-        await using var carts = await ServiceProcess.StartAsync(
-            cartsDll,
-            new Dictionary<string, string>(common)
-            {
-                ["ConnectionStrings__redis"] = mall.ConnectionString("redis"),
-                ["Services__products__http__0"] = products.BaseUri.ToString().TrimEnd('/'),
-            },
-            http, ct);
-        Log($"carts started: pid {carts.Process.Id}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");
+        await using var products = Service("TTMall.Products", signingKey, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")));
+        await products.StartHealthyAsync(null, ct);
+        Log($"products started: pid {products.ProcessId}, {products.BaseUri} (migrated and seeded)");
+        await using var carts = Service(
+            "TTMall.Carts",
+            signingKey,
+            ("ConnectionStrings__redis", mall.ConnectionString("redis")),
+            ("Services__products__http__0", products.BaseUri.ToString().TrimEnd('/')));
+        await carts.StartHealthyAsync(null, ct);
+        Log($"carts started: pid {carts.ProcessId}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");
 
         var catalog = await ProductsWithMostStockAsync(http, products, ct);
         Log($"products in the carts: {string.Join(", ", catalog.Select(p => $"{p.Id} (stock {p.Stock})"))}");
@@ -109,7 +107,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         Log($"{Summary.Count(tokens.Count)} shoppers with access tokens of their own");
 
         await PrefillAsync(http, carts, tokens, catalog.Take(settings.Lines).Select(p => p.Id).ToList(), ct);
-        var cpu = new CpuMeter([("carts", (pid, _) => pid == carts.Process.Id), ("products", (pid, _) => pid == products.Process.Id)]);
+        var cpu = new CpuMeter([("carts", (pid, _) => pid == carts.ProcessId), ("products", (pid, _) => pid == products.ProcessId)]);
 
         await ReadsAsync(wrk, carts, products, cpu, tokens, ct);
         await AddsAsync(wrk, http, carts, products, cpu, tokens, catalog.Select(p => p.Id).ToList(), ct);
@@ -252,6 +250,29 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
             Interlocked.Add(ref pieces, cart!.ItemCount);
         });
         return pieces;
+    }
+
+    /// <summary>
+    /// A service's build (this tool's configuration, Release when run as bench/README.md says) on a free loopback
+    /// port in Production, Eureka off, with the --service-env variables, the signing key and its own.
+    /// </summary>
+    private ServiceProcess Service(string project, string signingKey, params (string Name, string Value)[] own)
+    {
+        var service = new ServiceProcess(project, project)
+        {
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["Eureka__Client__Enabled"] = "false",
+            },
+        };
+        foreach (var (name, value) in settings.ServiceEnvironment.Select(e => (e.Key, e.Value)).Append(("Jwt__SigningKey", signingKey)).Concat(own))
+        {
+            service.Environment[name] = value;
+        }
+
+        return service;
     }
 
     private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");

@@ -97,14 +97,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         string[] projects = ["TTMall.Discovery", "TTMall.Products", "TTMall.Gateway"];
         foreach (var project in projects)
         {
-            try
-            {
-                ServiceProcess.DllOf(project);
-            }
-            catch (FileNotFoundException e)
-            {
-                throw new BenchException($"{e.Message} Build it with: dotnet build -c {Repository.Configuration} services/{project} (dotnet run -c Release of this tool does).");
-            }
+            BuiltServices.Locate(project);
         }
 
         Log($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {Repository.Configuration} builds of the services");
