@@ -39,58 +39,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
     private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private double _disturbed;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
-    {
-        BenchSettings? settings;
-        try
-        {
-            settings = BenchSettings.Parse(args);
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-
-        if (settings is null)
-        {
-            Console.WriteLine(BenchSettings.Usage);
-            return 0;
-        }
-
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C or a kill: stop, and let the finally blocks stop the services, nginx, wrk and the servers.
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var temp = Directory.CreateTempSubdirectory("ttmall-bench-gateway-");
-        try
-        {
-            var summary = await new GatewayBenchmark(settings, temp).RunAsync(stop.Token);
-            return summary.AllPass ? 0 : 1;
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync($"The benchmark could not run: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Stopped.");
-            return 2;
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
-
-    private async Task<Summary> RunAsync(CancellationToken cancellationToken)
+    public async Task<Summary> RunAsync(CancellationToken cancellationToken)
     {
         var wrk = Wrk.Locate();
         var nginxPath = Nginx.Locate();
