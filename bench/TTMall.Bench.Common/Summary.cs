@@ -20,6 +20,23 @@ public sealed class Summary
 
     public void Add(string section, Figure figure) => _figures.Add((section, figure));
 
+    /// <summary>
+    /// Prints the table, whether every target was met and, when other processes used more than
+    /// <see cref="CpuUse.DisturbedAbove"/> cores during a run (<paramref name="busiestOther"/>, the most in one run),
+    /// that <paramref name="disturbed"/> (e.g. "the latencies") reflect that.
+    /// </summary>
+    public void Print(double busiestOther, string disturbed)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Render());
+        Console.WriteLine(AllPass ? "All targets met." : "A target was missed.");
+        if (busiestOther > CpuUse.DisturbedAbove)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Disturbed: other processes used up to {busiestOther:F2} of the {Environment.ProcessorCount} cores during a run; {disturbed} reflect that. Run again on a quiet machine."));
+        }
+    }
+
     public string Render()
     {
         string[] headings = ["Figure", "Value", "Target", "Result"];

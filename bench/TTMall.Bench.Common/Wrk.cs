@@ -49,6 +49,20 @@ public sealed partial class Wrk(string path)
         return VersionLine().Match(wrk.Output) is { Success: true } m ? m.Groups[1].Value : "wrk (version unknown)";
     }
 
+    /// <summary>
+    /// A run, with the cores each of <paramref name="meter"/>'s groups used meanwhile: both samples are taken while
+    /// wrk runs (a process that has exited cannot be read), leaving out its first 250 ms and its last 500 ms.
+    /// </summary>
+    public async Task<(WrkResult Result, CpuUse Cpu)> RunAsync(Uri url, WrkLoad load, CpuMeter meter, CancellationToken cancellationToken)
+    {
+        var run = RunAsync(url, load, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        var start = meter.Take();
+        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
+        var cpu = meter.Between(start, meter.Take());
+        return (await run, cpu);
+    }
+
     public async Task<WrkResult> RunAsync(Uri url, WrkLoad load, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(path)

@@ -120,14 +120,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
             await NginxFailoverAsync(wrk, nginx, products2, ids, load, cancellationToken);
         }
 
-        Console.WriteLine();
-        Console.WriteLine(_summary.Render());
-        Console.WriteLine(_summary.AllPass ? "All targets met." : "A target was missed.");
-        if (_disturbed > CpuUse.DisturbedAbove)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Disturbed: other processes used up to {_disturbed:F2} of the {Environment.ProcessorCount} cores during a run; the figures reflect that. Run again on a quiet machine."));
-        }
+        _summary.Print(_disturbed, "the figures");
 
         Log("stopping the services, nginx and the servers ...");
         return _summary;
@@ -361,13 +354,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
             await wrk.RunAsync(target, load with { Duration = warmUp }, cancellationToken);
         }
 
-        var run = wrk.RunAsync(target, load, cancellationToken);
-        // Both samples while wrk runs (a process that has exited cannot be read), leaving out its first and last moments.
-        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        var start = meter.Take();
-        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
-        var cpu = meter.Between(start, meter.Take());
-        var result = await run;
+        var (result, cpu) = await wrk.RunAsync(target, load, meter, cancellationToken);
         Log($"{what}: {Summary.Count(result.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(result.P50)}, p90 {Summary.Milliseconds(result.P90)}, " +
             $"p99 {Summary.Milliseconds(result.P99)}, max {Summary.Milliseconds(result.Max)}, {result.Errors} errors; cores: {cpu}");
         _disturbed = Math.Max(_disturbed, cpu.OtherCores);

@@ -107,14 +107,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         _summary.Add(search, new Figure("Search errors (socket + non-2xx), both runs", Summary.Count(steadySearch.Result.Errors + flatOutSearch.Result.Errors), "0",
             steadySearch.Result.Errors + flatOutSearch.Result.Errors == 0));
 
-        Console.WriteLine();
-        Console.WriteLine(_summary.Render());
-        Console.WriteLine(_summary.AllPass ? "All targets met." : "A target was missed.");
-        if (_disturbed > CpuUse.DisturbedAbove)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Disturbed: other processes used up to {_disturbed:F2} of the {Environment.ProcessorCount} cores during a run; the latencies reflect that. Run again on a quiet machine."));
-        }
+        _summary.Print(_disturbed, "the latencies");
 
         Log("stopping the service and the servers ...");
         return _summary;
@@ -148,13 +141,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         }
 
         Log($"{what}: wrk {load} --latency");
-        var run = wrk.RunAsync(baseUrl, load, cancellationToken);
-        // Both samples while wrk runs (see CpuMeter), leaving out its first and last moments.
-        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        var start = meter.Take();
-        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
-        var cpu = meter.Between(start, meter.Take());
-        var result = await run;
+        var (result, cpu) = await wrk.RunAsync(baseUrl, load, meter, cancellationToken);
         Log($"{what}: {Summary.Count(result.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(result.P50)}, p90 {Summary.Milliseconds(result.P90)}, " +
             $"p99 {Summary.Milliseconds(result.P99)}, max {Summary.Milliseconds(result.Max)}, {result.Errors} errors; cores used: {cpu}");
         _disturbed = Math.Max(_disturbed, cpu.OtherCores);
