@@ -1,6 +1,3 @@
-using System.Globalization;
-using TTMall.Bench.Discovery;
-
 namespace TTMall.Bench.Carts;
 
 /// <summary>What the benchmark does; the defaults are the figures bench/README.md reports.</summary>
@@ -34,37 +31,20 @@ public sealed record BenchSettings
     /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
     public static BenchSettings? Parse(IReadOnlyList<string> args)
     {
-        var settings = new BenchSettings();
-        for (var i = 0; i < args.Count; i++)
+        var parsed = BenchArguments.Parse(args, Usage, new BenchSettings(), static (settings, a) => a.Option switch
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n\n{Usage}");
-            int Int(int min, int max) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                ? n
-                : throw new BenchException($"{args[i - 1]} takes a whole number from {min} to {max}.");
-
-            settings = args[i] switch
-            {
-                "-h" or "--help" => null,
-                "--users" => settings with { Users = Int(1, 100_000) },
-                "--products" => settings with { Products = Int(1, 50) },
-                "--lines" => settings with { Lines = Int(0, 50) },
-                "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Int(1, 600)) },
-                "--warm-up" => settings with { WarmUp = TimeSpan.FromSeconds(Int(0, 600)) },
-                "--connections" => settings with { Connections = Int(1, 10_000) },
-                "--wrk-threads" => settings with { WrkThreads = Int(1, 64) },
-                "--service-env" => Value().Split('=', 2) is [{ Length: > 0 } name, var value]
-                    ? settings with { ServiceEnvironment = new Dictionary<string, string>(settings.ServiceEnvironment) { [name] = value } }
-                    : throw new BenchException("--service-env takes NAME=VALUE."),
-                var unknown => throw new BenchException($"Unknown option {unknown}.\n\n{Usage}"),
-            };
-            if (settings is null)
-            {
-                return null;
-            }
-        }
-
-        return settings.Lines > settings.Products
+            "--users" => settings with { Users = a.Int(1, 100_000) },
+            "--products" => settings with { Products = a.Int(1, 50) },
+            "--lines" => settings with { Lines = a.Int(0, 50) },
+            "--seconds" => settings with { Duration = TimeSpan.FromSeconds(a.Int(1, 600)) },
+            "--warm-up" => settings with { WarmUp = TimeSpan.FromSeconds(a.Int(0, 600)) },
+            "--connections" => settings with { Connections = a.Int(1, 10_000) },
+            "--wrk-threads" => settings with { WrkThreads = a.Int(1, 64) },
+            "--service-env" => settings with { ServiceEnvironment = a.Environment(settings.ServiceEnvironment) },
+            _ => throw a.Unknown(),
+        });
+        return parsed is not null && parsed.Lines > parsed.Products
             ? throw new BenchException("--lines cannot be more than --products: the prefilled lines are of those products.")
-            : settings;
+            : parsed;
     }
 }

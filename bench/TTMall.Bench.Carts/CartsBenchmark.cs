@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using TTMall.Bench.Discovery;
 using TTMall.ServiceDefaults.Security;
+using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;
 
 namespace TTMall.Bench.Carts;
@@ -23,63 +23,12 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     private readonly Stopwatch _clock = new();
     private readonly Summary _summary = new();
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
-    {
-        BenchSettings? settings;
-        try
-        {
-            settings = BenchSettings.Parse(args);
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-
-        if (settings is null)
-        {
-            Console.WriteLine(BenchSettings.Usage);
-            return 0;
-        }
-
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C or a kill: stop, and let the finally blocks stop the services, wrk and the servers.
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var temp = Directory.CreateTempSubdirectory("ttmall-bench-carts-");
-        try
-        {
-            var summary = await new CartsBenchmark(settings, temp).RunAsync(stop.Token);
-            return summary.AllPass ? 0 : 1;
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync($"\nBenchmark stopped: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("\nInterrupted; the processes it started are stopped.");
-            return 130;
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
-
-    private async Task<Summary> RunAsync(CancellationToken ct)
+    public async Task<Summary> RunAsync(CancellationToken ct)
     {
         _clock.Start();
         var wrk = Wrk.Locate();
-        var productsDll = ServiceProcess.Locate("TTMall.Products");
-        var cartsDll = ServiceProcess.Locate("TTMall.Carts");
+        var productsDll = BuiltServices.Locate("TTMall.Products");
+        var cartsDll = BuiltServices.Locate("TTMall.Carts");
         var context = await MachineContextAsync(wrk, productsDll, cartsDll);
         Console.WriteLine("TT Mall carts benchmark");
         Console.WriteLine(context);
@@ -89,20 +38,17 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         await using var mall = await LocalMall.StartAsync(ct);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(30) };
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var common = new Dictionary<string, string>(settings.ServiceEnvironment) { ["Jwt__SigningKey"] = signingKey };
 
-        await using var products = await ServiceProcess.StartAsync(
-            productsDll, new Dictionary<string, string>(common) { ["ConnectionStrings__productsdb"] = mall.ConnectionString("productsdb") }, http, ct);
-        Log($"products started: pid {products.Process.Id}, {products.BaseUri} (migrated and seeded)");
-        await using var carts = await ServiceProcess.StartAsync(
-            cartsDll,
-            new Dictionary<string, string>(common)
-            {
-                ["ConnectionStrings__redis"] = mall.ConnectionString("redis"),
-                ["Services__products__http__0"] = products.BaseUri.ToString().TrimEnd('/'),
-            },
-            http, ct);
-        Log($"carts started: pid {carts.Process.Id}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");
+        await using var products = Service("TTMall.Products", signingKey, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")));
+        await products.StartHealthyAsync(null, ct);
+        Log($"products started: pid {products.ProcessId}, {products.BaseUri} (migrated and seeded)");
+        await using var carts = Service(
+            "TTMall.Carts",
+            signingKey,
+            ("ConnectionStrings__redis", mall.ConnectionString("redis")),
+            ("Services__products__http__0", products.BaseUri.ToString().TrimEnd('/')));
+        await carts.StartHealthyAsync(null, ct);
+        Log($"carts started: pid {carts.ProcessId}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");
 
         var catalog = await ProductsWithMostStockAsync(http, products, ct);
         Log($"products in the carts: {string.Join(", ", catalog.Select(p => $"{p.Id} (stock {p.Stock})"))}");
@@ -110,7 +56,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         Log($"{Summary.Count(tokens.Count)} shoppers with access tokens of their own");
 
         await PrefillAsync(http, carts, tokens, catalog.Take(settings.Lines).Select(p => p.Id).ToList(), ct);
-        var cpu = new Meters(new CpuMeter(carts.Process), new CpuMeter(products.Process));
+        var cpu = new CpuMeter([("carts", (pid, _) => pid == carts.ProcessId), ("products", (pid, _) => pid == products.ProcessId)]);
 
         await ReadsAsync(wrk, carts, products, cpu, tokens, ct);
         await AddsAsync(wrk, http, carts, products, cpu, tokens, catalog.Select(p => p.Id).ToList(), ct);
@@ -124,7 +70,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     }
 
     /// <summary>GET /api/carts/me of carts with <see cref="BenchSettings.Lines"/> lines each.</summary>
-    private async Task ReadsAsync(Wrk wrk, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, CancellationToken ct)
+    private async Task ReadsAsync(Wrk wrk, ServiceProcess carts, ServiceProcess products, CpuMeter cpu, IReadOnlyList<string> tokens, CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "reads.lua");
         await File.WriteAllTextAsync(script, CartScripts.Reads(tokens), ct);
@@ -137,7 +83,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
         var what = $"GET, {settings.Lines} lines, {Summary.Count(tokens.Count)} shoppers, {settings.Connections} connections";
         _summary.Add("read", new Figure($"Cart read req/s ({what})", Summary.Count(result.RequestsPerSecond)));
-        _summary.Add("read", new Figure("Cart read latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("read", new Figure("Cart read latency p50 / p99", $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}"));
         _summary.Add("read", new Figure("Cart read errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
         _summary.Add("read", new Figure("CPU during reads (cores: carts / products / wrk / rest)", use.ToString()));
         _summary.Add("read", new Figure("CPU per read (carts / products)", use.PerRequest(result.RequestsPerSecond)));
@@ -145,7 +91,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     /// <summary>POST /api/carts/me/items, one piece each, spread over shoppers and products; then every 200 must be in Redis.</summary>
     private async Task AddsAsync(
-        Wrk wrk, HttpClient http, ServiceProcess carts, ServiceProcess products, Meters cpu, IReadOnlyList<string> tokens, IReadOnlyList<int> catalog,
+        Wrk wrk, HttpClient http, ServiceProcess carts, ServiceProcess products, CpuMeter cpu, IReadOnlyList<string> tokens, IReadOnlyList<int> catalog,
         CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "adds.lua");
@@ -174,7 +120,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
             + $"{Summary.Count(answered)} adds answered 2xx");
         var what = $"POST, quantity 1, {Summary.Count(tokens.Count)} shoppers × {catalog.Count} products, {settings.Connections} connections";
         _summary.Add("add", new Figure($"Cart add req/s ({what})", Summary.Count(result.RequestsPerSecond)));
-        _summary.Add("add", new Figure("Cart add latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("add", new Figure("Cart add latency p50 / p99", $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}"));
         _summary.Add("add", new Figure("Cart add errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
         _summary.Add("add", new Figure("Pieces stored - adds answered 2xx (requests in flight at the end)",
             Summary.Count(stored - answered), $"0 to {settings.Connections}", stored >= answered && stored - answered <= settings.Connections));
@@ -183,18 +129,18 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     }
 
     private async Task<(WrkResult Result, CoresUsed Cpu)> MeasureAsync(
-        Wrk wrk, ServiceProcess carts, Meters cpu, WrkLoad load, CancellationToken ct, bool warmUp = true)
+        Wrk wrk, ServiceProcess carts, CpuMeter cpu, WrkLoad load, CancellationToken ct, bool warmUp = true)
     {
         if (warmUp && settings.WarmUp > TimeSpan.Zero)
         {
             await wrk.RunAsync(carts.BaseUri, load with { Duration = settings.WarmUp }, ct);
         }
 
-        var (cartsStart, productsStart) = (cpu.Carts.Start(), cpu.Products.Start());
+        // Samples before and after the run: wrk's own cores are sampled by Wrk, just before it ends.
+        var start = cpu.Take();
         var result = await wrk.RunAsync(carts.BaseUri, load, ct);
-        var cartsUse = cpu.Carts.Stop(cartsStart, result.WrkCores);
-        var productsUse = cpu.Products.Stop(productsStart, result.WrkCores);
-        return (result, new CoresUsed(cartsUse.ServerCores, productsUse.ServerCores, result.WrkCores, cartsUse.MachineCores));
+        var use = cpu.Between(start, cpu.Take());
+        return (result, new CoresUsed(use.Of("carts"), use.Of("products"), result.WrkCores, use.MachineCores));
     }
 
     /// <summary>The products with the most stock, so that no line of the run reaches it.</summary>
@@ -235,7 +181,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
                 }
             }
         });
-        Log($"carts filled: {Summary.Count(tokens.Count)} carts with {lines.Count} lines each in {Summary.Milliseconds(started.Elapsed)}");
+        Log($"carts filled: {Summary.Count(tokens.Count)} carts with {lines.Count} lines each in {Summary.Duration(started.Elapsed)}");
     }
 
     /// <summary>Pieces in all the shoppers' carts, read through the API.</summary>
@@ -255,11 +201,34 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         return pieces;
     }
 
+    /// <summary>
+    /// A service's build (this tool's configuration, Release when run as bench/README.md says) on a free loopback
+    /// port in Production, Eureka off, with the --service-env variables, the signing key and its own.
+    /// </summary>
+    private ServiceProcess Service(string project, string signingKey, params (string Name, string Value)[] own)
+    {
+        var service = new ServiceProcess(project, project)
+        {
+            Environment =
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["Eureka__Client__Enabled"] = "false",
+            },
+        };
+        foreach (var (name, value) in settings.ServiceEnvironment.Select(e => (e.Key, e.Value)).Append(("Jwt__SigningKey", signingKey)).Concat(own))
+        {
+            service.Environment[name] = value;
+        }
+
+        return service;
+    }
+
     private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
 
     private void LogResult(string name, WrkResult r, CoresUsed cpu) =>
-        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(r.P50)}, p90 {Summary.Milliseconds(r.P90)}, "
-            + $"p99 {Summary.Milliseconds(r.P99)}, max {Summary.Milliseconds(r.Max)}, {Summary.Count(r.Requests)} requests, "
+        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Duration(r.P50)}, p90 {Summary.Duration(r.P90)}, "
+            + $"p99 {Summary.Duration(r.P99)}, max {Summary.Duration(r.Max)}, {Summary.Count(r.Requests)} requests, "
             + $"errors {r.Errors} (socket {r.SocketErrors}, non-2xx {r.Non2xx}); CPU (cores) carts / products / wrk / rest {cpu}");
 
     private async Task<string> MachineContextAsync(Wrk wrk, FileInfo productsDll, FileInfo cartsDll)
@@ -283,8 +252,6 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
         return string.Join('\n', lines.Select(l => "  " + l));
     }
-
-    private sealed record Meters(CpuMeter Carts, CpuMeter Products);
 
     /// <summary>Cores busy during a run; "rest" is everything else on the machine: Redis, Postgres, this tool, other people.</summary>
     private sealed record CoresUsed(double Carts, double Products, double Wrk, double Machine)

@@ -1,3 +1,5 @@
+using TTMall.Bench;
 using TTMall.Bench.Carts;
 
-return await CartsBenchmark.RunAsync(args);
+return await BenchRunner.RunAsync(args, BenchSettings.Parse, BenchSettings.Usage, "ttmall-bench-carts-",
+    (settings, temp, ct) => new CartsBenchmark(settings, temp).RunAsync(ct), StopMessages.Long);

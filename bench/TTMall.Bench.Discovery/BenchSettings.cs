@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TTMall.Bench.Discovery;
 
 /// <summary>What the benchmark does; the defaults are the figures the targets are stated for.</summary>
@@ -44,48 +42,25 @@ public sealed record BenchSettings
     /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
     public static BenchSettings? Parse(IReadOnlyList<string> args)
     {
-        var settings = new BenchSettings();
-        for (var i = 0; i < args.Count; i++)
+        var parsed = BenchArguments.Parse(args, Usage, new BenchSettings(), static (settings, a) => a.Option switch
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n\n{Usage}");
-            int Int(int min, int max) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                ? n
-                : throw new BenchException($"{args[i - 1]} takes a whole number from {min} to {max}.");
-            double Seconds(double min, double max) => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= min && s <= max
-                ? s
-                : throw new BenchException($"{args[i - 1]} takes seconds from {min} to {max}.");
-
-            settings = args[i] switch
-            {
-                "-h" or "--help" => null,
-                "--apps" => settings with { Apps = Int(1, 500) },
-                "--per-app" => settings with { InstancesPerApp = Int(1, 200) },
-                "--heartbeat-seconds" => settings with { HeartbeatDuration = TimeSpan.FromSeconds(Int(1, 600)) },
-                "--heartbeat-connections" => settings with { HeartbeatConnections = Int(1, 10_000) },
-                "--fetch-seconds" => settings with { FetchDuration = TimeSpan.FromSeconds(Int(1, 600)) },
-                "--fetch-connections" => settings with { FetchConnections = Int(1, 10_000) },
-                "--wrk-threads" => settings with { WrkThreads = Int(1, 64) },
-                "--rounds" => settings with { Rounds = Int(1, 1000) },
-                "--fetch-interval" => settings with { FetchIntervalSeconds = Seconds(0.05, 60) },
-                "--delta-retention" => settings with { DeltaRetentionSeconds = Int(1, 3600) },
-                "--no-gzip" => settings with { Gzip = false },
-                "--server-dll" => settings with { ServerDll = Value() },
-                "--server-env" => Value().Split('=', 2) is [{ Length: > 0 } name, var value]
-                    ? settings with { ServerEnvironment = new Dictionary<string, string>(settings.ServerEnvironment) { [name] = value } }
-                    : throw new BenchException("--server-env takes NAME=VALUE."),
-                var unknown => throw new BenchException($"Unknown option {unknown}.\n\n{Usage}"),
-            };
-            if (settings is null)
-            {
-                return null;
-            }
-        }
-
-        if (settings.Instances > 20_000)
-        {
-            throw new BenchException("At most 20,000 instances (the server's default MaxInstances).");
-        }
-
-        return settings;
+            "--apps" => settings with { Apps = a.Int(1, 500) },
+            "--per-app" => settings with { InstancesPerApp = a.Int(1, 200) },
+            "--heartbeat-seconds" => settings with { HeartbeatDuration = TimeSpan.FromSeconds(a.Int(1, 600)) },
+            "--heartbeat-connections" => settings with { HeartbeatConnections = a.Int(1, 10_000) },
+            "--fetch-seconds" => settings with { FetchDuration = TimeSpan.FromSeconds(a.Int(1, 600)) },
+            "--fetch-connections" => settings with { FetchConnections = a.Int(1, 10_000) },
+            "--wrk-threads" => settings with { WrkThreads = a.Int(1, 64) },
+            "--rounds" => settings with { Rounds = a.Int(1, 1000) },
+            "--fetch-interval" => settings with { FetchIntervalSeconds = a.Seconds(0.05, 60) },
+            "--delta-retention" => settings with { DeltaRetentionSeconds = a.Int(1, 3600) },
+            "--no-gzip" => settings with { Gzip = false },
+            "--server-dll" => settings with { ServerDll = a.Value() },
+            "--server-env" => settings with { ServerEnvironment = a.Environment(settings.ServerEnvironment) },
+            _ => throw a.Unknown(),
+        });
+        return parsed is { Instances: > 20_000 }
+            ? throw new BenchException("At most 20,000 instances (the server's default MaxInstances).")
+            : parsed;
     }
 }

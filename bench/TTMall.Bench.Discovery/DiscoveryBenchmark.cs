@@ -18,8 +18,6 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
-    /// <summary>Cores used by processes other than the server and wrk beyond which the figures are called disturbed.</summary>
-    private const double DisturbedAbove = 0.2;
     private const int ChangedSamples = 20;
     private const string JsonAccept = "Accept: application/json";
     private const string GzipAcceptEncoding = "Accept-Encoding: gzip";
@@ -28,58 +26,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     private readonly Summary _summary = new();
     private double _busiestOther;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
-    {
-        BenchSettings? settings;
-        try
-        {
-            settings = BenchSettings.Parse(args);
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-
-        if (settings is null)
-        {
-            Console.WriteLine(BenchSettings.Usage);
-            return 0;
-        }
-
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C or a kill: stop, and let the finally blocks stop the server, wrk and the caller.
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var temp = Directory.CreateTempSubdirectory("ttmall-bench-discovery-");
-        try
-        {
-            var summary = await new DiscoveryBenchmark(settings, temp).RunAsync(stop.Token);
-            return summary.AllPass ? 0 : 1;
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync($"\nBenchmark stopped: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("\nInterrupted; the processes it started are stopped.");
-            return 130;
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
-
-    private async Task<Summary> RunAsync(CancellationToken ct)
+    public async Task<Summary> RunAsync(CancellationToken ct)
     {
         _clock.Start();
         var wrk = Wrk.Locate();
@@ -98,7 +45,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         await using var peer = await DiscoveryPeer.StartAsync(dll, settings.DeltaRetentionSeconds, settings.ServerEnvironment, http, ct);
         Log($"discovery peer started: pid {peer.Process.Id}, {peer.EurekaUri}");
         var fleet = new BenchFleet(http, peer.EurekaUri, TimeProvider.System);
-        var cpu = new CpuMeter(peer.Process);
+        var cpu = new CpuMeter([("server", (pid, _) => pid == peer.Process.Id)]);
 
         var filledAt = await FillAsync(fleet, ct);
         await HeartbeatsAsync(wrk, peer, fleet, cpu, ct);
@@ -109,7 +56,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         Console.WriteLine("Summary");
         Console.WriteLine(context);
         Console.Write(_summary.Render());
-        if (_busiestOther > DisturbedAbove)
+        if (_busiestOther > CpuUse.DisturbedAbove)
         {
             Console.WriteLine($"NOTE: other processes on this machine used up to {_busiestOther:F2} of its {Environment.ProcessorCount} cores during a run; "
                 + "latency tails and rates are disturbed. Run again on a quiet machine for clean figures.");
@@ -127,7 +74,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         var registration = await fleet.RegisterAllAsync(settings.Apps, settings.InstancesPerApp, ct);
         var filledAt = Stopwatch.GetTimestamp();
         var listed = CountInstances(await fleet.FetchAsync("apps", gzip: false, ct));
-        Log($"   {Summary.Count(registration.Count)} registered in {Summary.Milliseconds(registration.Elapsed)} "
+        Log($"   {Summary.Count(registration.Count)} registered in {Summary.Duration(registration.Elapsed)} "
             + $"({Summary.Count(registration.PerSecond)}/s, {registration.Throttled} throttled with 429); the registry lists {Summary.Count(listed)}");
         if (listed != settings.Instances)
         {
@@ -143,7 +90,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     private async Task HeartbeatsAsync(Wrk wrk, DiscoveryPeer peer, BenchFleet fleet, CpuMeter cpu, CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "heartbeat.lua");
-        await File.WriteAllTextAsync(script, Wrk.HeartbeatScript(fleet.HeartbeatPaths), ct);
+        await File.WriteAllTextAsync(script, Wrk.CyclingScript("PUT heartbeats, cycling through every registered instance", fleet.HeartbeatPaths, method: "PUT"), ct);
         var load = new WrkLoad(settings.WrkThreads, settings.HeartbeatConnections, settings.HeartbeatDuration, script);
         Log($"2. heartbeats: wrk {load} --latency -s heartbeat.lua {peer.BaseUri} (after a {WarmUp.TotalSeconds:F0} s warm-up)");
         await wrk.RunAsync(peer.BaseUri, load with { Duration = WarmUp }, ct);
@@ -156,14 +103,14 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
 
         _summary.Add("2", new Figure($"Heartbeats/s (PUT over {Summary.Count(fleet.Instances.Count)} instances, wrk {load})",
             Summary.Count(result.RequestsPerSecond), $">= {Summary.Count(HeartbeatsPerSecondTarget)}", result.RequestsPerSecond >= HeartbeatsPerSecondTarget));
-        _summary.Add("2", new Figure("Heartbeat latency p50 / p99", $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}"));
+        _summary.Add("2", new Figure("Heartbeat latency p50 / p99", $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}"));
         _summary.Add("2", new Figure("Heartbeat errors (socket errors + non-2xx)", Summary.Count(result.Errors), "0", result.Errors == 0));
         _summary.Add("2", new Figure("Instances renewed during the run", $"{Summary.Count(renewed)} of {Summary.Count(fleet.Instances.Count)}",
             "all", renewed == fleet.Instances.Count));
-        _summary.Add("2", new Figure("CPU during heartbeats (cores: server / wrk / other processes)", $"{use.ServerCores:F2} / {use.WrkCores:F2} / {use.OtherCores:F2}"));
+        _summary.Add("2", new Figure("CPU during heartbeats (cores: server / wrk / other processes)", $"{use.Of("server"):F2} / {use.Of("wrk"):F2} / {use.OtherCores:F2}"));
         if (result.RequestsPerSecond > 0)
         {
-            _summary.Add("2", new Figure("Server CPU per heartbeat", $"{use.ServerCores / result.RequestsPerSecond * 1e6:F0} us"));
+            _summary.Add("2", new Figure("Server CPU per heartbeat", $"{use.Of("server") / result.RequestsPerSecond * 1e6:F0} us"));
         }
     }
 
@@ -204,9 +151,9 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         {
             var times = await fleet.TimeFetchAfterChangeAsync(path, ChangedSamples, ct);
             var (median, max) = (times[times.Count / 2], times[^1]);
-            Log($"   {name.ToLowerInvariant()} right after a change (one client, gzip, {ChangedSamples} samples): p50 {Summary.Milliseconds(median)}, max {Summary.Milliseconds(max)}");
+            Log($"   {name.ToLowerInvariant()} right after a change (one client, gzip, {ChangedSamples} samples): p50 {Summary.Duration(median)}, max {Summary.Duration(max)}");
             _summary.Add("3", new Figure($"{name} right after a change p50 / max (document rebuilt, gzip, {ChangedSamples} samples)",
-                $"{Summary.Milliseconds(median)} / {Summary.Milliseconds(max)}"));
+                $"{Summary.Duration(median)} / {Summary.Duration(max)}"));
         }
     }
 
@@ -225,8 +172,8 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
 
             var p99Pass = p99Target is { } target ? result.P99 <= target && result.Errors == 0 : (bool?)null;
             _summary.Add("3", new Figure($"{name} p50 / p99 ({variant}, {what}, {load.Connections} connections)",
-                $"{Summary.Milliseconds(result.P50)} / {Summary.Milliseconds(result.P99)}",
-                p99Target is { } t ? $"p99 <= {Summary.Milliseconds(t)}" : "", p99Pass));
+                $"{Summary.Duration(result.P50)} / {Summary.Duration(result.P99)}",
+                p99Target is { } t ? $"p99 <= {Summary.Duration(t)}" : "", p99Pass));
             _summary.Add("3", new Figure($"{name} req/s ({variant}){(result.Errors > 0 ? $", {result.Errors} errors" : "")}",
                 Summary.Count(result.RequestsPerSecond), result.Errors > 0 ? "0 errors" : "", result.Errors > 0 ? false : null));
         }
@@ -243,25 +190,26 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
 
         var arrived = times.Arrived;
         var what = $"{settings.Rounds} rounds, caller fetches every {settings.FetchIntervalSeconds.ToString(CultureInfo.InvariantCulture)} s";
-        var target = $"<= {Summary.Milliseconds(FirstRequestTarget)}";
+        var target = $"<= {Summary.Duration(FirstRequestTarget)}";
         if (arrived.Count > 0)
         {
             var median = arrived[(int)Math.Ceiling(arrived.Count * 0.5) - 1];
-            _summary.Add("4", new Figure($"Registration -> first request p50 ({what})", Summary.Milliseconds(median), target, median <= FirstRequestTarget));
+            _summary.Add("4", new Figure($"Registration -> first request p50 ({what})", Summary.Duration(median), target, median <= FirstRequestTarget));
         }
 
         Log($"   caller CPU from round 2 on: {times.CallerCores:F2} cores (a registry fetch every {settings.FetchIntervalSeconds.ToString(CultureInfo.InvariantCulture)} s, "
             + $"a call every {Caller.Pause.TotalMilliseconds:F0} ms, tiered JIT still at work)");
         _summary.Add("4", times.Missed > 0
-            ? new Figure("Registration -> first request max", $"> {Summary.Milliseconds(FirstRequestBenchmark.RoundTimeout)} ({times.Missed} missed)", target, false)
-            : new Figure("Registration -> first request max", Summary.Milliseconds(arrived[^1]), target, arrived[^1] <= FirstRequestTarget));
+            ? new Figure("Registration -> first request max", $"> {Summary.Duration(FirstRequestBenchmark.RoundTimeout)} ({times.Missed} missed)", target, false)
+            : new Figure("Registration -> first request max", Summary.Duration(arrived[^1]), target, arrived[^1] <= FirstRequestTarget));
     }
 
     private async Task<(WrkResult Result, CpuUse Cpu)> MeasureAsync(Wrk wrk, CpuMeter cpu, Uri url, WrkLoad load, CancellationToken ct)
     {
-        var start = cpu.Start();
+        // Samples before and after the run: wrk's own cores are sampled by Wrk, just before it ends.
+        var start = cpu.Take();
         var result = await wrk.RunAsync(url, load, ct);
-        var use = cpu.Stop(start, result.WrkCores);
+        var use = cpu.Between(start, cpu.Take()).With("wrk", result.WrkCores);
         _busiestOther = Math.Max(_busiestOther, use.OtherCores);
         return (result, use);
     }
@@ -283,9 +231,10 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
 
     private void LogResult(string name, WrkResult r, CpuUse cpu) =>
-        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(r.P50)}, p90 {Summary.Milliseconds(r.P90)}, "
-            + $"p99 {Summary.Milliseconds(r.P99)}, max {Summary.Milliseconds(r.Max)}, {Summary.Count(r.Requests)} requests, "
-            + $"errors {r.Errors} (socket {r.SocketErrors}, non-2xx {r.Non2xx}); CPU {cpu}");
+        Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Duration(r.P50)}, p90 {Summary.Duration(r.P90)}, "
+            + $"p99 {Summary.Duration(r.P99)}, max {Summary.Duration(r.Max)}, {Summary.Count(r.Requests)} requests, "
+            + $"errors {r.Errors} (socket {r.SocketErrors}, non-2xx {r.Non2xx}); "
+            + $"CPU server {cpu.Of("server"):F2}, wrk {cpu.Of("wrk"):F2}, other processes {cpu.OtherCores:F2} cores of {Environment.ProcessorCount}");
 
     private async Task<string> MachineContextAsync(Wrk wrk, FileInfo dll)
     {

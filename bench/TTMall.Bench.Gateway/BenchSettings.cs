@@ -1,5 +1,4 @@
 using System.Globalization;
-using TTMall.Bench.Products;
 
 namespace TTMall.Bench.Gateway;
 
@@ -36,40 +35,20 @@ public sealed record BenchSettings
 
     /// <returns>null when help was asked for.</returns>
     /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
-    public static BenchSettings? Parse(IReadOnlyList<string> args)
-    {
-        var settings = new BenchSettings();
-        for (var i = 0; i < args.Count; i++)
+    public static BenchSettings? Parse(IReadOnlyList<string> args) =>
+        BenchArguments.Parse(args, Usage, new BenchSettings(), static (settings, a) => a.Option switch
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n\n{Usage}");
-            int Int(int min, int max) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                ? n
-                : throw new BenchException($"{args[i - 1]} takes a whole number from {min} to {max}.");
-
-            settings = args[i] switch
-            {
-                "-h" or "--help" => null,
-                "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Int(3, 600)) },
-                "--warmup" => settings with { WarmUp = TimeSpan.FromSeconds(Int(0, 60)) },
-                "--rounds" => settings with { Rounds = Int(1, 20) },
-                "--connections" => settings with { Connections = Int(1, 10_000) },
-                "--threads" => settings with { Threads = Int(1, 64) },
-                "--slow-nice" => settings with { SlowNice = Int(0, 19) },
-                "--only" => Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } only && only.All(AllSections.Contains)
-                    ? settings with { Sections = only.ToHashSet() }
-                    : throw new BenchException($"--only takes sections from: {string.Join(", ", AllSections)}."),
-                "--nginx-workers" => settings with { NginxWorkers = Int(1, 64).ToString(CultureInfo.InvariantCulture) },
-                "--gateway-env" => Value().Split('=', 2) is [{ Length: > 0 } name, var value]
-                    ? settings with { GatewayEnvironment = new Dictionary<string, string>(settings.GatewayEnvironment) { [name] = value } }
-                    : throw new BenchException("--gateway-env takes NAME=VALUE."),
-                var unknown => throw new BenchException($"Unknown option {unknown}.\n\n{Usage}"),
-            };
-            if (settings is null)
-            {
-                return null;
-            }
-        }
-
-        return settings;
-    }
+            "--seconds" => settings with { Duration = TimeSpan.FromSeconds(a.Int(3, 600)) },
+            "--warmup" => settings with { WarmUp = TimeSpan.FromSeconds(a.Int(0, 60)) },
+            "--rounds" => settings with { Rounds = a.Int(1, 20) },
+            "--connections" => settings with { Connections = a.Int(1, 10_000) },
+            "--threads" => settings with { Threads = a.Int(1, 64) },
+            "--slow-nice" => settings with { SlowNice = a.Int(0, 19) },
+            "--only" => a.Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } only && only.All(AllSections.Contains)
+                ? settings with { Sections = only.ToHashSet() }
+                : throw new BenchException($"--only takes sections from: {string.Join(", ", AllSections)}."),
+            "--nginx-workers" => settings with { NginxWorkers = a.Int(1, 64).ToString(CultureInfo.InvariantCulture) },
+            "--gateway-env" => settings with { GatewayEnvironment = a.Environment(settings.GatewayEnvironment) },
+            _ => throw a.Unknown(),
+        });
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using TTMall.Bench.Products;
 using TTMall.Hosting;
 using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;
@@ -29,79 +28,25 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     public static readonly TimeSpan RegistryDropTarget = Lease + TimeSpan.FromSeconds(1);
 
-    private const string LogTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+    private static readonly DiscoveryProfile Discovery = new(
+        TimeSpan.FromSeconds(MallDiscovery.RegistryFetchIntervalSeconds),
+        TimeSpan.FromSeconds(MallDiscovery.LeaseRenewalIntervalInSeconds),
+        Lease,
+        TimeSpan.FromSeconds(MallDiscovery.DrainSeconds));
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Summary _summary = new();
     private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private double _disturbed;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
-    {
-        BenchSettings? settings;
-        try
-        {
-            settings = BenchSettings.Parse(args);
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-
-        if (settings is null)
-        {
-            Console.WriteLine(BenchSettings.Usage);
-            return 0;
-        }
-
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C or a kill: stop, and let the finally blocks stop the services, nginx, wrk and the servers.
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var temp = Directory.CreateTempSubdirectory("ttmall-bench-gateway-");
-        try
-        {
-            var summary = await new GatewayBenchmark(settings, temp).RunAsync(stop.Token);
-            return summary.AllPass ? 0 : 1;
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync($"The benchmark could not run: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Stopped.");
-            return 2;
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
-
-    private async Task<Summary> RunAsync(CancellationToken cancellationToken)
+    public async Task<Summary> RunAsync(CancellationToken cancellationToken)
     {
         var wrk = Wrk.Locate();
         var nginxPath = Nginx.Locate();
         string[] projects = ["TTMall.Discovery", "TTMall.Products", "TTMall.Gateway"];
         foreach (var project in projects)
         {
-            try
-            {
-                ServiceProcess.DllOf(project);
-            }
-            catch (FileNotFoundException e)
-            {
-                throw new BenchException($"{e.Message} Build it with: dotnet build -c {Repository.Configuration} services/{project} (dotnet run -c Release of this tool does).");
-            }
+            BuiltServices.Locate(project);
         }
 
         Log($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {Repository.Configuration} builds of the services");
@@ -175,14 +120,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
             await NginxFailoverAsync(wrk, nginx, products2, ids, load, cancellationToken);
         }
 
-        Console.WriteLine();
-        Console.WriteLine(_summary.Render());
-        Console.WriteLine(_summary.AllPass ? "All targets met." : "A target was missed.");
-        if (_disturbed > CpuUse.DisturbedAbove)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Disturbed: other processes used up to {_disturbed:F2} of the {Environment.ProcessorCount} cores during a run; the figures reflect that. Run again on a quiet machine."));
-        }
+        _summary.Print(_disturbed, "the figures");
 
         Log("stopping the services, nginx and the servers ...");
         return _summary;
@@ -295,7 +233,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         var dropped = await dropping!;
         var failures = gateway.Lines
             .Where(l => l.Text.Contains("failed a request", StringComparison.Ordinal) && l.Text.Contains($":{victim.Port}/", StringComparison.Ordinal))
-            .Select(l => LoggedAt(l) ?? l.ReceivedUtc)
+            .Select(l => MallService.LoggedAt(l) ?? l.ReceivedUtc)
             .Where(t => t >= killed)
             .ToList();
         var lastFailure = failures.Count == 0 ? TimeSpan.Zero : failures.Max() - killed;
@@ -360,7 +298,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         await victim.StartAsync(TimeSpan.FromSeconds(60), cancellationToken);
         var result = await run;
         await sampler.StopAsync();
-        var up = victim.Lines.Where(l => l.Text.Contains(" as UP", StringComparison.Ordinal)).Select(LoggedAt).FirstOrDefault();
+        var up = victim.Lines.Where(l => l.Text.Contains(" as UP", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault();
         var first = sampler.Samples.Where(s => s.Instance == victim.Name && s.SentUtc >= restarted).MinBy(s => s.EndedUtc);
         return (result, up is { } u && first is not null ? first.EndedUtc - u : null);
     }
@@ -416,13 +354,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
             await wrk.RunAsync(target, load with { Duration = warmUp }, cancellationToken);
         }
 
-        var run = wrk.RunAsync(target, load, cancellationToken);
-        // Both samples while wrk runs (a process that has exited cannot be read), leaving out its first and last moments.
-        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        var start = meter.Take();
-        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
-        var cpu = meter.Between(start, meter.Take());
-        var result = await run;
+        var (result, cpu) = await wrk.RunAsync(target, load, meter, cancellationToken);
         Log($"{what}: {Summary.Count(result.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(result.P50)}, p90 {Summary.Milliseconds(result.P90)}, " +
             $"p99 {Summary.Milliseconds(result.P99)}, max {Summary.Milliseconds(result.Max)}, {result.Errors} errors; cores: {cpu}");
         _disturbed = Math.Max(_disturbed, cpu.OtherCores);
@@ -449,42 +381,9 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
     [DllImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     private static extern int SetPriority(int which, int who, int priority);
 
-    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString)
-    {
-        var process = new ServiceProcess(project, instanceId)
-        {
-            Environment =
-            {
-                // The mall's local profile, as the AppHost sets it (TTMall.Hosting.MallDiscovery).
-                ["Eureka__Client__ServiceUrl"] = eureka,
-                ["Eureka__Client__RegistryFetchIntervalSeconds"] = MallDiscovery.RegistryFetchIntervalSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = MallDiscovery.LeaseRenewalIntervalInSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = MallDiscovery.LeaseExpirationDurationInSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__DrainSeconds"] = MallDiscovery.DrainSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Jwt__SigningKey"] = _signingKey,
-                ["OTEL_SERVICE_NAME"] = serviceName,
-                ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                // One line per entry, stamped in UTC: when the gateway saw the dead replica fail, when a replica was UP.
-                ["Logging__Console__FormatterName"] = "simple",
-                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
-                ["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat,
-            },
-        };
-        if (connectionString is not null)
-        {
-            process.Environment["ConnectionStrings__productsdb"] = connectionString;
-        }
-
-        return process;
-    }
-
-    private static DateTime? LoggedAt(OutputLine line) =>
-        line.Text.Length > 24 && DateTime.TryParseExact(line.Text[..24], LogTimestampFormat.TrimEnd(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : null;
+    /// <summary>A service as the AppHost configures it, with the mall's local discovery profile (TTMall.Hosting.MallDiscovery).</summary>
+    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery, _signingKey, connectionString);
 
     private static async Task WaitUntilBothReplicasAnswerAsync(HttpClient http, Uri target, string what, CancellationToken cancellationToken)
     {

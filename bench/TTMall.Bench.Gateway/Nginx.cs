@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using TTMall.Bench.Products;
 
 namespace TTMall.Bench.Gateway;
 

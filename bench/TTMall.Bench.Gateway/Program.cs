@@ -1,3 +1,5 @@
+using TTMall.Bench;
 using TTMall.Bench.Gateway;
 
-return await GatewayBenchmark.RunAsync(args);
+return await BenchRunner.RunAsync(args, BenchSettings.Parse, BenchSettings.Usage, "ttmall-bench-gateway-",
+    (settings, temp, ct) => new GatewayBenchmark(settings, temp).RunAsync(ct));

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TTMall.Bench.Products;
 
 /// <summary>What the benchmark does; the defaults are the load the targets are stated for.</summary>
@@ -32,38 +30,18 @@ public sealed record BenchSettings
 
     /// <returns>null when help was asked for.</returns>
     /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
-    public static BenchSettings? Parse(IReadOnlyList<string> args)
-    {
-        var settings = new BenchSettings();
-        for (var i = 0; i < args.Count; i++)
+    public static BenchSettings? Parse(IReadOnlyList<string> args) =>
+        BenchArguments.Parse(args, Usage, new BenchSettings(), static (settings, a) => a.Option switch
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new BenchException($"{args[i]} needs a value.\n\n{Usage}");
-            int Int(int min, int max) => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                ? n
-                : throw new BenchException($"{args[i - 1]} takes a whole number from {min} to {max}.");
-
-            settings = args[i] switch
-            {
-                "-h" or "--help" => null,
-                "--seconds" => settings with { Duration = TimeSpan.FromSeconds(Int(1, 600)) },
-                "--warmup" => settings with { WarmUp = TimeSpan.FromSeconds(Int(0, 60)) },
-                "--detail-rate" => settings with { DetailRate = Int(1, 1_000_000) },
-                "--search-rate" => settings with { SearchRate = Int(1, 1_000_000) },
-                "--detail-connections" => settings with { DetailConnections = Int(1, 10_000) },
-                "--search-connections" => settings with { SearchConnections = Int(1, 10_000) },
-                "--threads" => settings with { Threads = Int(1, 64) },
-                "--server-dll" => settings with { ServerDll = Value() },
-                "--server-env" => Value().Split('=', 2) is [{ Length: > 0 } name, var value]
-                    ? settings with { ServerEnvironment = new Dictionary<string, string>(settings.ServerEnvironment) { [name] = value } }
-                    : throw new BenchException("--server-env takes NAME=VALUE."),
-                var unknown => throw new BenchException($"Unknown option {unknown}.\n\n{Usage}"),
-            };
-            if (settings is null)
-            {
-                return null;
-            }
-        }
-
-        return settings;
-    }
+            "--seconds" => settings with { Duration = TimeSpan.FromSeconds(a.Int(1, 600)) },
+            "--warmup" => settings with { WarmUp = TimeSpan.FromSeconds(a.Int(0, 60)) },
+            "--detail-rate" => settings with { DetailRate = a.Int(1, 1_000_000) },
+            "--search-rate" => settings with { SearchRate = a.Int(1, 1_000_000) },
+            "--detail-connections" => settings with { DetailConnections = a.Int(1, 10_000) },
+            "--search-connections" => settings with { SearchConnections = a.Int(1, 10_000) },
+            "--threads" => settings with { Threads = a.Int(1, 64) },
+            "--server-dll" => settings with { ServerDll = a.Value() },
+            "--server-env" => settings with { ServerEnvironment = a.Environment(settings.ServerEnvironment) },
+            _ => throw a.Unknown(),
+        });
 }

@@ -45,58 +45,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
     private readonly Summary _summary = new();
     private double _disturbed;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
-    {
-        BenchSettings? settings;
-        try
-        {
-            settings = BenchSettings.Parse(args);
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-
-        if (settings is null)
-        {
-            Console.WriteLine(BenchSettings.Usage);
-            return 0;
-        }
-
-        using var stop = new CancellationTokenSource();
-        // Ctrl+C or a kill: stop, and let the finally blocks stop the service, wrk and the servers.
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var temp = Directory.CreateTempSubdirectory("ttmall-bench-products-");
-        try
-        {
-            var summary = await new ProductsBenchmark(settings, temp).RunAsync(stop.Token);
-            return summary.AllPass ? 0 : 1;
-        }
-        catch (BenchException e)
-        {
-            await Console.Error.WriteLineAsync($"The benchmark could not run: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("Stopped.");
-            return 2;
-        }
-        finally
-        {
-            temp.Delete(recursive: true);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-    }
-
-    private async Task<Summary> RunAsync(CancellationToken cancellationToken)
+    public async Task<Summary> RunAsync(CancellationToken cancellationToken)
     {
         var wrk = Wrk.Locate();
         var dll = settings.ServerDll ?? Path.Combine(Repository.Root, "services", "TTMall.Products", "bin", "Release", "net10.0", "TTMall.Products.dll");
@@ -120,7 +69,9 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         await CheckAnswersAsync(http, ids, cancellationToken);
         Log($"{ids.Count} products; every detail and search answers");
 
-        var meter = new CpuMeter(server.Id);
+        var meter = new CpuMeter(
+            [("service", (pid, _) => pid == server.Id), ("Postgres", (_, name) => name == "postgres"), ("wrk", (_, name) => name == "wrk")],
+            rest: "others");
         string[] detailPaths = [.. ids.Select(id => $"/api/products/{id}")];
         string[] searchPaths = [.. SearchQueries.Select(SearchPath)];
         var steadyDetailLoad = Steady("detail-steady.lua", "product detail", detailPaths, settings.DetailRate);
@@ -156,14 +107,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         _summary.Add(search, new Figure("Search errors (socket + non-2xx), both runs", Summary.Count(steadySearch.Result.Errors + flatOutSearch.Result.Errors), "0",
             steadySearch.Result.Errors + flatOutSearch.Result.Errors == 0));
 
-        Console.WriteLine();
-        Console.WriteLine(_summary.Render());
-        Console.WriteLine(_summary.AllPass ? "All targets met." : "A target was missed.");
-        if (_disturbed > CpuUse.DisturbedAbove)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Disturbed: other processes used up to {_disturbed:F2} of the {Environment.ProcessorCount} cores during a run; the latencies reflect that. Run again on a quiet machine."));
-        }
+        _summary.Print(_disturbed, "the latencies");
 
         Log("stopping the service and the servers ...");
         return _summary;
@@ -197,13 +141,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         }
 
         Log($"{what}: wrk {load} --latency");
-        var run = wrk.RunAsync(baseUrl, load, cancellationToken);
-        // Both samples while wrk runs (see CpuMeter), leaving out its first and last moments.
-        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        var start = meter.Take();
-        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
-        var cpu = meter.Between(start, meter.Take());
-        var result = await run;
+        var (result, cpu) = await wrk.RunAsync(baseUrl, load, meter, cancellationToken);
         Log($"{what}: {Summary.Count(result.RequestsPerSecond)} req/s, p50 {Summary.Milliseconds(result.P50)}, p90 {Summary.Milliseconds(result.P90)}, " +
             $"p99 {Summary.Milliseconds(result.P99)}, max {Summary.Milliseconds(result.Max)}, {result.Errors} errors; cores used: {cpu}");
         _disturbed = Math.Max(_disturbed, cpu.OtherCores);

@@ -77,7 +77,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
             await Eventually.HoldsAsync(() => GatewayFailuresNaming(victim).Any(), Soon, "a gateway saw the dead replica fail", cluster.Diagnostics);
             var restarted = DateTime.UtcNow;
             await victim.StartAsync();
-            var up = victim.Lines.Where(l => l.Text.Contains("as UP", StringComparison.Ordinal)).Select(MallCluster.LoggedAt).FirstOrDefault()
+            var up = victim.Lines.Where(l => l.Text.Contains("as UP", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault()
                 ?? throw new Xunit.Sdk.XunitException($"{victim.Name} did not log its UP registration:\n{victim.Log}");
 
             var firstServed = new Dictionary<string, Exchange>();
@@ -153,5 +153,5 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
     private IEnumerable<DateTime> GatewayFailuresNaming(ServiceProcess replica) =>
         cluster.Gateways.SelectMany(g => g.Lines)
             .Where(l => l.Text.Contains("failed a request", StringComparison.Ordinal) && l.Text.Contains($":{replica.Port}/", StringComparison.Ordinal))
-            .Select(l => MallCluster.LoggedAt(l) ?? l.ReceivedUtc);
+            .Select(l => MallService.LoggedAt(l) ?? l.ReceivedUtc);
 }

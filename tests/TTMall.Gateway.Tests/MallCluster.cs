@@ -25,8 +25,8 @@ public sealed class MallCluster : IAsyncLifetime
     public static readonly TimeSpan EvictionInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
 
-    /// <summary>How the services' console log lines begin (UTC), so tests can tell when something was logged.</summary>
-    private const string LogTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+    /// <summary>The mall's local profile: registry fetch 0.5 s, heartbeat 1 s, <see cref="Lease"/>, <see cref="DrainTime"/>.</summary>
+    public static readonly DiscoveryProfile Discovery = new(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), Lease, DrainTime);
 
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -198,48 +198,14 @@ public sealed class MallCluster : IAsyncLifetime
         return EurekaJson.ReadApplicationsDocument(await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
-    /// <summary>When a service logged <paramref name="line"/> (its console lines begin with a UTC timestamp).</summary>
-    public static DateTime? LoggedAt(OutputLine line) =>
-        line.Text.Length > 24 && DateTime.TryParseExact(line.Text[..24], LogTimestampFormat.TrimEnd(), CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
-            ? at
-            : null;
-
     /// <summary>Every process's recent output, for failure messages.</summary>
     public string Diagnostics() => string.Join("\n\n", _gateways.Concat(_products).Select(p =>
         $"--- {p.Name} (port {p.Port}, {(p.IsRunning ? "running" : "not running")}):\n{Tail(p.Log)}"));
 
     private static string Tail(string log, int lines = 40) => string.Join("\n", log.Split('\n').TakeLast(lines));
 
-    private static ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString)
-    {
-        var process = new ServiceProcess(project, instanceId)
-        {
-            Environment =
-            {
-                ["Eureka__Client__ServiceUrl"] = eureka,
-                ["Eureka__Client__RegistryFetchIntervalSeconds"] = "0.5",
-                ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = "1",
-                ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Lease.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Eureka__Instance__DrainSeconds"] = DrainTime.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-                ["Jwt__SigningKey"] = TestTokens.SigningKey,
-                ["OTEL_SERVICE_NAME"] = serviceName,
-                ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                // One line per entry, stamped in UTC: the tests read when a gateway saw a destination fail.
-                ["Logging__Console__FormatterName"] = "simple",
-                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
-                ["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat,
-            },
-        };
-        if (connectionString is not null)
-        {
-            process.Environment["ConnectionStrings__productsdb"] = connectionString;
-        }
-
-        return process;
-    }
+    private static ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery, TestTokens.SigningKey, connectionString);
 
     private static InvalidOperationException NotStarted() => new("The cluster is not started.");
 }

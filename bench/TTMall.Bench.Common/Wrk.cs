@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace TTMall.Bench.Discovery;
+namespace TTMall.Bench;
 
 /// <summary>One wrk run: how hard, how long, what (a Lua script, extra headers).</summary>
 public sealed record WrkLoad(int Threads, int Connections, TimeSpan Duration, string? Script = null, IReadOnlyList<string>? Headers = null)
@@ -23,8 +24,8 @@ public sealed record WrkResult(
 }
 
 /// <summary>
-/// Drives load with wrk (the Debian package): written in C, it costs the server's two cores far less than a
-/// .NET load generator would, and its --latency percentiles are what people quote.
+/// Drives load with wrk (the Debian package): written in C, it takes far less of the two cores from the servers
+/// than a .NET load generator would, and its --latency percentiles are what people quote.
 /// </summary>
 public sealed partial class Wrk(string path)
 {
@@ -46,6 +47,20 @@ public sealed partial class Wrk(string path)
         await wrk.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         // "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer"
         return VersionLine().Match(wrk.Output) is { Success: true } m ? m.Groups[1].Value : "wrk (version unknown)";
+    }
+
+    /// <summary>
+    /// A run, with the cores each of <paramref name="meter"/>'s groups used meanwhile: both samples are taken while
+    /// wrk runs (a process that has exited cannot be read), leaving out its first 250 ms and its last 500 ms.
+    /// </summary>
+    public async Task<(WrkResult Result, CpuUse Cpu)> RunAsync(Uri url, WrkLoad load, CpuMeter meter, CancellationToken cancellationToken)
+    {
+        var run = RunAsync(url, load, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        var start = meter.Take();
+        await Task.Delay(load.Duration - TimeSpan.FromMilliseconds(750), cancellationToken);
+        var cpu = meter.Between(start, meter.Take());
+        return (await run, cpu);
     }
 
     public async Task<WrkResult> RunAsync(Uri url, WrkLoad load, CancellationToken cancellationToken)
@@ -129,35 +144,60 @@ public sealed partial class Wrk(string path)
     }
 
     /// <summary>
-    /// A Lua script that PUTs heartbeats to the given paths in turn, each wrk thread starting elsewhere in the list.
-    /// The requests are formatted once in init(): per-request Lua work would make wrk, not the server, the limit.
+    /// A Lua script that sends the given paths in turn (GET, or <paramref name="method"/> with an empty body, so
+    /// Content-Length: 0 is sent, as Java and .NET clients do for a heartbeat), each wrk thread starting elsewhere in
+    /// the list.
     /// </summary>
-    public static string HeartbeatScript(IReadOnlyList<string> paths)
+    /// <param name="pauseMilliseconds">
+    /// When given, each connection waits about this long (at random from half to one and a half times, so the
+    /// connections do not fire in step) after an answer before its next request: with C connections that offers
+    /// about C × 1000 / pause requests per second, a steady load instead of as many as the server can take.
+    /// </param>
+    public static string CyclingScript(string purpose, IReadOnlyList<string> paths, int? pauseMilliseconds = null, string method = "GET")
     {
-        var lua = new StringBuilder();
-        lua.AppendLine("-- Written by TTMall.Bench.Discovery: PUT heartbeats, cycling through every registered instance.");
-        lua.AppendLine("local paths = {");
+        var table = new StringBuilder("local paths = {\n");
         foreach (var p in paths)
         {
-            lua.Append("  \"").Append(p.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).AppendLine("\",");
+            table.Append("  ").Append(LuaString(p)).AppendLine(",");
         }
 
+        table.Append('}');
+        var format = method == "GET" ? "wrk.format(\"GET\", p)" : $"wrk.format({LuaString(method)}, p, nil, \"\")";
+        return RequestsScript(purpose, table.ToString(), $$"""
+              for i, p in ipairs(paths) do
+                requests[i] = {{format}}
+              end
+            """, pauseMilliseconds);
+    }
+
+    /// <summary>
+    /// A Lua script that sends the requests <paramref name="fillRequests"/> puts into <c>requests</c> in init(), in
+    /// turn, each wrk thread starting elsewhere in the list, so threads do not send the same request at the same
+    /// moment. The requests are formatted once in init(): per-request Lua work would make wrk, not the server, the limit.
+    /// </summary>
+    /// <param name="purpose">What the script asks for, in its first line.</param>
+    /// <param name="declarations">Lua locals the requests are made of (paths, tokens, ...).</param>
+    /// <param name="fillRequests">The body of init() that fills the <c>requests</c> table.</param>
+    /// <param name="pauseMilliseconds">See <see cref="CyclingScript"/>.</param>
+    public static string RequestsScript(string purpose, string declarations, string fillRequests, int? pauseMilliseconds = null)
+    {
+        var lua = new StringBuilder();
+        lua.AppendLine(CultureInfo.InvariantCulture, $"-- Written by {Assembly.GetEntryAssembly()?.GetName().Name ?? "a TT Mall benchmark"}: {purpose}.");
+        lua.AppendLine(declarations);
         lua.AppendLine("""
-            }
             local requests = {}
             local index = 0
             local threads = 0
 
             function setup(thread)
-              thread:set("offset", threads * 487)
+              thread:set("offset", threads * 7919)
               threads = threads + 1
             end
 
             function init(args)
-              for k, p in ipairs(paths) do
-                -- An empty body, so Content-Length: 0 is sent, as Java and .NET clients do for a heartbeat.
-                requests[k] = wrk.format("PUT", p, nil, "")
-              end
+            """);
+        lua.AppendLine(fillRequests.TrimEnd());
+        lua.AppendLine("""
               index = (offset or 0) % #requests
             end
 
@@ -166,8 +206,21 @@ public sealed partial class Wrk(string path)
               return requests[index]
             end
             """);
+        if (pauseMilliseconds is { } pause)
+        {
+            lua.AppendLine(CultureInfo.InvariantCulture, $$"""
+
+                function delay()
+                  return math.random({{Math.Max(0, pause / 2)}}, {{pause + pause / 2}})
+                end
+                """);
+        }
+
         return lua.ToString();
     }
+
+    private static string LuaString(string s) =>
+        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>wrk's durations: 512.00us, 4.80ms, 1.02s, 1.50m, 2.00h.</summary>
     private static TimeSpan Time(string text)

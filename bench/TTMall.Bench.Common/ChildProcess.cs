@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace TTMall.Bench.Discovery;
+namespace TTMall.Bench;
 
 /// <summary>
-/// A process this tool started. Its output is drained (a full pipe would stall it) and the last lines kept for
-/// error messages; it is killed with its children when disposed, and also when this tool exits any other way,
-/// so a benchmark never leaves a server running.
+/// A process a benchmark started (a server, wrk, nginx, a caller). Its output is drained (a full pipe would stall
+/// it) and the last lines kept for error messages; it is killed with its children when disposed, and also when the
+/// benchmark exits any other way, so a benchmark never leaves a server running.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -108,7 +108,7 @@ public sealed class ChildProcess : IAsyncDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException)

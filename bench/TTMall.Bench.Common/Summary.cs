@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TTMall.Bench.Products;
+namespace TTMall.Bench;
 
 /// <summary>One line of the summary: a figure, and its target when it has one.</summary>
 public sealed record Figure(string Name, string Value, string Target = "", bool? Pass = null)
@@ -14,9 +14,28 @@ public sealed class Summary
 {
     private readonly List<(string Section, Figure Figure)> _figures = [];
 
+    public IReadOnlyList<Figure> Figures => [.. _figures.Select(f => f.Figure)];
+
     public bool AllPass => _figures.All(f => f.Figure.Pass != false);
 
     public void Add(string section, Figure figure) => _figures.Add((section, figure));
+
+    /// <summary>
+    /// Prints the table, whether every target was met and, when other processes used more than
+    /// <see cref="CpuUse.DisturbedAbove"/> cores during a run (<paramref name="busiestOther"/>, the most in one run),
+    /// that <paramref name="disturbed"/> (e.g. "the latencies") reflect that.
+    /// </summary>
+    public void Print(double busiestOther, string disturbed)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Render());
+        Console.WriteLine(AllPass ? "All targets met." : "A target was missed.");
+        if (busiestOther > CpuUse.DisturbedAbove)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Disturbed: other processes used up to {busiestOther:F2} of the {Environment.ProcessorCount} cores during a run; {disturbed} reflect that. Run again on a quiet machine."));
+        }
+    }
 
     public string Render()
     {
@@ -43,9 +62,19 @@ public sealed class Summary
         string Row(string[] cells) => "| " + string.Join(" | ", cells.Select((c, i) => i == 1 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))) + " |";
     }
 
+    /// <summary>Always in milliseconds: 0.52 ms, 12.3 ms, 4294.0 ms.</summary>
     public static string Milliseconds(TimeSpan t) =>
         t.TotalMilliseconds < 10 ? $"{t.TotalMilliseconds.ToString("F2", CultureInfo.InvariantCulture)} ms"
         : $"{t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms";
 
+    /// <summary>In milliseconds below a second, in seconds from there: 0.52 ms, 12.3 ms, 4.29 s.</summary>
+    public static string Duration(TimeSpan t) =>
+        t.TotalMilliseconds < 1000 ? Milliseconds(t) : $"{t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s";
+
     public static string Count(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Bytes(long n) =>
+        n >= 1 << 20 ? $"{(n / 1048576.0).ToString("F2", CultureInfo.InvariantCulture)} MiB"
+        : n >= 1 << 10 ? $"{(n / 1024.0).ToString("F1", CultureInfo.InvariantCulture)} KiB"
+        : $"{n.ToString(CultureInfo.InvariantCulture)} B";
 }

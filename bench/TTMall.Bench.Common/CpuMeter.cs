@@ -1,50 +1,54 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace TTMall.Bench.Products;
+namespace TTMall.Bench;
 
 /// <summary>
-/// Cores busy during a run: the service's, wrk's, Postgres's, and whatever else ran meanwhile (other people's
-/// builds and tests on a shared machine: when that is large, the latencies say more about them than about us).
+/// Cores used during a run by each group of processes, and by everything else on the machine (this tool, the
+/// databases, other people's builds and tests on a shared machine: when that is large, the figures are disturbed).
 /// </summary>
-public sealed record CpuUse(double ServiceCores, double WrkCores, double PostgresCores, double MachineCores)
+/// <param name="Rest">What <see cref="ToString"/> calls everything else.</param>
+public sealed record CpuUse(IReadOnlyList<(string Group, double Cores)> Groups, double MachineCores, string Rest = "rest")
 {
     /// <summary>Above this, the summary calls a run disturbed.</summary>
     public const double DisturbedAbove = 0.2;
 
-    public double OtherCores => Math.Max(0, MachineCores - ServiceCores - WrkCores - PostgresCores);
+    /// <summary>Cores used by processes in no group; a group that could not be measured (NaN) counts as none.</summary>
+    public double OtherCores => Math.Max(0, MachineCores - Groups.Where(g => !double.IsNaN(g.Cores)).Sum(g => g.Cores));
 
-    public bool Disturbed => OtherCores > DisturbedAbove;
+    public double Of(string group) => Groups.Where(g => g.Group == group).Sum(g => g.Cores);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"service {ServiceCores:F2}, Postgres {PostgresCores:F2}, wrk {WrkCores:F2}, others {OtherCores:F2}");
+    /// <summary>This with one more group, measured elsewhere (wrk's own cores, sampled before it ended).</summary>
+    public CpuUse With(string group, double cores) => this with { Groups = [.. Groups, (group, cores)] };
+
+    public override string ToString() =>
+        string.Join(", ", Groups.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Group} {g.Cores:F2}")))
+        + string.Create(CultureInfo.InvariantCulture, $", {Rest} {OtherCores:F2}");
 }
 
 /// <summary>
-/// Measures <see cref="CpuUse"/> between two samples of /proc: per process (utime + stime of /proc/PID/stat) for
-/// the service, wrk and Postgres, and for the whole machine from /proc/stat. Both samples are taken while wrk
-/// still runs: the CPU time of a process that has exited can no longer be read.
+/// Measures <see cref="CpuUse"/> between two samples of /proc: utime + stime of /proc/PID/stat per process, and the
+/// machine's busy time from /proc/stat. A group is the processes a predicate picks (by pid or by name). A process
+/// that has exited can no longer be read: to count one, take both samples while it runs.
 /// </summary>
-public sealed class CpuMeter(int servicePid)
+/// <param name="rest">What the <see cref="CpuUse"/> calls the processes in no group.</param>
+public sealed class CpuMeter(IReadOnlyList<(string Group, Func<int, string, bool> Member)> groups, string rest = "rest")
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux we run on.
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux we run on.
 
     public Sample Take() => new(Stopwatch.GetTimestamp(), Processes(), MachineTicks());
 
     public CpuUse Between(Sample start, Sample end)
     {
         var seconds = Stopwatch.GetElapsedTime(start.At, end.At).TotalSeconds;
-        double Cores(Func<ProcessTicks, bool> which) =>
-            end.Processes.Where(which).Sum(p => p.Ticks - (start.Processes.FirstOrDefault(s => s.Pid == p.Pid)?.Ticks ?? 0)) / TicksPerSecond / seconds;
+        double Cores(Func<int, string, bool> member) =>
+            end.Processes.Where(p => member(p.Pid, p.Name))
+                .Sum(p => p.Ticks - (start.Processes.FirstOrDefault(s => s.Pid == p.Pid)?.Ticks ?? 0)) / TicksPerSecond / seconds;
 
         var machine = end.Machine.Total > start.Machine.Total
             ? (double)(end.Machine.Busy - start.Machine.Busy) / (end.Machine.Total - start.Machine.Total) * Environment.ProcessorCount
             : double.NaN;
-        return new CpuUse(
-            Cores(p => p.Pid == servicePid),
-            Cores(p => p.Name == "wrk"),
-            Cores(p => p.Name == "postgres"),
-            machine);
+        return new CpuUse([.. groups.Select(g => (g.Group, Cores(g.Member)))], machine, rest);
     }
 
     public sealed record Sample(long At, IReadOnlyList<ProcessTicks> Processes, (long Busy, long Total) Machine);
@@ -91,8 +95,7 @@ public sealed class CpuMeter(int servicePid)
                 .Select(f => long.Parse(f, CultureInfo.InvariantCulture))
                 .ToArray();
             var idle = fields[3] + fields[4];
-            var total = fields.Sum();
-            return (total - idle, total);
+            return (fields.Sum() - idle, fields.Sum());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace TTMall.Tests.Shared;
+
+/// <summary>
+/// How a mall service finds the others and is found: Eureka's intervals, as the AppHost gives them to every service
+/// (its local profile is <c>TTMall.Hosting.MallDiscovery</c>: fetch 0.5 s, heartbeat 1 s, lease 4 s, drain 1 s).
+/// </summary>
+public sealed record DiscoveryProfile(TimeSpan RegistryFetchInterval, TimeSpan LeaseRenewalInterval, TimeSpan LeaseExpiration, TimeSpan Drain);
+
+/// <summary>
+/// A mall service (products, the gateway) as a <see cref="ServiceProcess"/> configured as the AppHost configures it:
+/// registered with the discovery peers given, with the <see cref="DiscoveryProfile"/> given, in Production, and
+/// logging one line per entry to the console, each beginning with its time in UTC (see <see cref="LoggedAt"/>).
+/// </summary>
+public static class MallService
+{
+    /// <summary>How the services' console log lines begin (UTC), so one can tell when something was logged.</summary>
+    public const string LogTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+
+    /// <param name="project">The project under services/, e.g. <c>TTMall.Products</c>.</param>
+    /// <param name="serviceName">Its name in discovery and telemetry, e.g. <c>products</c>.</param>
+    /// <param name="instanceId">This replica's name, e.g. <c>products-1</c>.</param>
+    /// <param name="eureka">The discovery peers' service URLs, comma-separated.</param>
+    /// <param name="connectionString">The products database, for a service that has one.</param>
+    public static ServiceProcess Create(
+        string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string signingKey, string? connectionString)
+    {
+        var process = new ServiceProcess(project, instanceId)
+        {
+            Environment =
+            {
+                ["Eureka__Client__ServiceUrl"] = eureka,
+                ["Eureka__Client__RegistryFetchIntervalSeconds"] = Seconds(discovery.RegistryFetchInterval),
+                ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = Seconds(discovery.LeaseRenewalInterval),
+                ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Seconds(discovery.LeaseExpiration),
+                ["Eureka__Instance__DrainSeconds"] = Seconds(discovery.Drain),
+                ["Jwt__SigningKey"] = signingKey,
+                ["OTEL_SERVICE_NAME"] = serviceName,
+                ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                // One line per entry, stamped in UTC: when a gateway saw a replica fail, when a replica was UP.
+                ["Logging__Console__FormatterName"] = "simple",
+                ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+                ["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true",
+                ["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat,
+            },
+        };
+        if (connectionString is not null)
+        {
+            process.Environment["ConnectionStrings__productsdb"] = connectionString;
+        }
+
+        return process;
+    }
+
+    /// <summary>When a service logged <paramref name="line"/> (its console lines begin with a UTC timestamp).</summary>
+    public static DateTime? LoggedAt(OutputLine line) =>
+        line.Text.Length > 24 && DateTime.TryParseExact(line.Text[..24], LogTimestampFormat.TrimEnd(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : null;
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+}
