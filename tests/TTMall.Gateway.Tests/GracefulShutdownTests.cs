@@ -33,7 +33,7 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
             var exited = leaving.ExitedAtUtc ?? DateTime.UtcNow;
             // When the replica had its cancellation answered, by its own log: the test's polling of the peers only
             // bounds that from above (and lags when the machine is busy).
-            var left = leaving.Lines.Where(l => l.Text.Contains("Left the registry", StringComparison.Ordinal)).Select(MallCluster.LoggedAt).FirstOrDefault()
+            var left = leaving.Lines.Where(l => l.Text.Contains("Left the registry", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault()
                 ?? throw new Xunit.Sdk.XunitException($"{leaving.Name} did not log leaving the registry:\n{leaving.Log}");
 
             // On until the gateways route around it for good, and a little more.
