@@ -20,12 +20,11 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
     /// <summary>Concurrent requests while filling carts and counting what they hold.</summary>
     private const int SetupParallelism = 16;
 
-    private readonly Stopwatch _clock = new();
+    private readonly ProgressLog _log = new();
     private readonly Summary _summary = new();
 
     public async Task<Summary> RunAsync(CancellationToken ct)
     {
-        _clock.Start();
         var wrk = Wrk.Locate();
         var productsDll = BuiltServices.Locate("TTMall.Products");
         var cartsDll = BuiltServices.Locate("TTMall.Carts");
@@ -224,7 +223,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         return service;
     }
 
-    private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+    private void Log(string line) => _log.Write(line);
 
     private void LogResult(string name, WrkResult r, CoresUsed cpu) =>
         Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Duration(r.P50)}, p90 {Summary.Duration(r.P90)}, "

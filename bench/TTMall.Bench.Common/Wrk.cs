@@ -143,6 +143,14 @@ public sealed partial class Wrk(string path)
             output);
     }
 
+    /// <summary>Writes a Lua script into <paramref name="folder"/> and returns its path, for <see cref="WrkLoad.Script"/>.</summary>
+    public static string WriteScript(DirectoryInfo folder, string name, string lua)
+    {
+        var path = Path.Combine(folder.FullName, name);
+        File.WriteAllText(path, lua);
+        return path;
+    }
+
     /// <summary>
     /// A Lua script that sends the given paths in turn (GET, or <paramref name="method"/> with an empty body, so
     /// Content-Length: 0 is sent, as Java and .NET clients do for a heartbeat), each wrk thread starting elsewhere in

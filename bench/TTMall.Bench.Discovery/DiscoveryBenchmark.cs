@@ -22,13 +22,12 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     private const string JsonAccept = "Accept: application/json";
     private const string GzipAcceptEncoding = "Accept-Encoding: gzip";
 
-    private readonly Stopwatch _clock = new();
+    private readonly ProgressLog _log = new();
     private readonly Summary _summary = new();
     private double _busiestOther;
 
     public async Task<Summary> RunAsync(CancellationToken ct)
     {
-        _clock.Start();
         var wrk = Wrk.Locate();
         var dll = DiscoveryPeer.Locate(settings.ServerDll);
         var context = await MachineContextAsync(wrk, dll);
@@ -228,7 +227,7 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         }
     }
 
-    private void Log(string line) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,6:F1} s] {line}");
+    private void Log(string line) => _log.Write(line);
 
     private void LogResult(string name, WrkResult r, CpuUse cpu) =>
         Log($"   {name}: {Summary.Count(r.RequestsPerSecond)} req/s, p50 {Summary.Duration(r.P50)}, p90 {Summary.Duration(r.P90)}, "

@@ -34,7 +34,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         Lease,
         TimeSpan.FromSeconds(MallDiscovery.DrainSeconds));
 
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ProgressLog _log = new();
     private readonly Summary _summary = new();
     private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
     private double _disturbed;
@@ -101,7 +101,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
             ("products", (pid, _) => pid == products1.ProcessId || pid == products2.ProcessId),
             ("wrk", (_, name) => name == "wrk"),
         ]);
-        var script = WriteScript("detail.lua", Wrk.CyclingScript("GET product detail flat out", [.. ids.Select(id => $"/api/products/{id}")]));
+        var script = Wrk.WriteScript(temp, "detail.lua", Wrk.CyclingScript("GET product detail flat out", [.. ids.Select(id => $"/api/products/{id}")]));
         var load = new WrkLoad(settings.Threads, settings.Connections, settings.Duration, script);
 
         if (settings.Sections.Contains("proxies"))
@@ -445,13 +445,6 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
     private static string Shares(IReadOnlyDictionary<string, double> shares) =>
         string.Join(" / ", shares.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:F0} %")));
 
-    private string WriteScript(string name, string lua)
-    {
-        var path = Path.Combine(temp.FullName, name);
-        File.WriteAllText(path, lua);
-        return path;
-    }
 
-    private void Log(string message) =>
-        Console.WriteLine($"[{_clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),6} s] {message}");
+    private void Log(string message) => _log.Write(message);
 }

@@ -41,7 +41,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
     /// <summary>The steady runs offer this much more than the rate asked for, to make up for the latency.</summary>
     private const double Overshoot = 1.1;
 
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ProgressLog _log = new();
     private readonly Summary _summary = new();
     private double _disturbed;
 
@@ -121,7 +121,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
     {
         // Rounded first: 3000 × 1.1 is 3300.0000000000005 in binary floating point.
         var connections = (int)Math.Ceiling(Math.Round(rate * Overshoot * PauseMilliseconds / 1000.0, 6));
-        var script = WriteScript(file, Wrk.CyclingScript($"GET {what} at about {rate} requests/s", paths, PauseMilliseconds));
+        var script = Wrk.WriteScript(temp, file, Wrk.CyclingScript($"GET {what} at about {rate} requests/s", paths, PauseMilliseconds));
         return new WrkLoad(settings.Threads, connections, settings.Duration, script);
     }
 
@@ -129,7 +129,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
 
     /// <summary>As many requests as the service answers: each connection asks again as soon as it has an answer.</summary>
     private WrkLoad FlatOut(string file, string what, IReadOnlyList<string> paths, int connections) =>
-        new(settings.Threads, connections, settings.Duration, WriteScript(file, Wrk.CyclingScript($"GET {what} flat out", paths)));
+        new(settings.Threads, connections, settings.Duration, Wrk.WriteScript(temp, file, Wrk.CyclingScript($"GET {what} flat out", paths)));
 
     private async Task<(WrkResult Result, CpuUse Cpu)> MeasureAsync(
         string what, Wrk wrk, Uri baseUrl, WrkLoad load, CpuMeter meter, CancellationToken cancellationToken)
@@ -242,15 +242,8 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
             ? $"{name}={Uri.EscapeDataString(value)}"
             : pair));
 
-    private string WriteScript(string name, string lua)
-    {
-        var path = Path.Combine(temp.FullName, name);
-        File.WriteAllText(path, lua);
-        return path;
-    }
 
-    private void Log(string message) =>
-        Console.WriteLine($"[{_clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),6} s] {message}");
+    private void Log(string message) => _log.Write(message);
 
     private static int FreePort()
     {
