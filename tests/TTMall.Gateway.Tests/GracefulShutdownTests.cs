@@ -36,8 +36,11 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
             var left = leaving.Lines.Where(l => l.Text.Contains("Left the registry", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault()
                 ?? throw new Xunit.Sdk.XunitException($"{leaving.Name} did not log leaving the registry:\n{leaving.Log}");
 
-            // On until the gateways route around it for good, and a little more.
+            // On until the gateways route around it for good, and a little more: enough plain POSTs after the exit to
+            // tell (counted as well as timed: on a busy machine the same second carries less traffic).
             await Task.Delay(TimeSpan.FromSeconds(1));
+            await Eventually.HoldsAsync(() => traffic.Exchanges.Count(e => e.SentUtc >= exited && e.Kind == RequestKind.PlainPost) > 10,
+                TimeSpan.FromSeconds(10), "traffic goes on after the exit", cluster.Diagnostics);
             await traffic.StopAsync();
 
             var served = traffic.Exchanges.Where(e => e.Instance == leaving.Name && e.SentUtc >= asked).ToList();
@@ -76,6 +79,8 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
             var exitCode = await stopping;
             var exited = leaving.ExitedAtUtc ?? DateTime.UtcNow;
             await Task.Delay(TimeSpan.FromSeconds(1));
+            await Eventually.HoldsAsync(() => traffic.Exchanges.Count(e => e.SentUtc > exited) > 20,
+                TimeSpan.FromSeconds(10), "traffic goes on after the exit", cluster.Diagnostics);
             await traffic.StopAsync();
 
             var afterExit = traffic.Exchanges.Where(e => e.SentUtc > exited).ToList();
