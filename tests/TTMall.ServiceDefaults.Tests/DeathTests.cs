@@ -11,7 +11,7 @@ public sealed class DeathTests(ITestOutputHelper output)
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(3);
 
     [Fact]
-    public async Task A_killed_instance_gets_no_request_a_second_after_its_first_refused_connection_and_no_request_fails()
+    public async Task A_killed_instance_gets_no_request_a_second_after_its_first_refused_connection_and_only_a_POST_it_held_may_fail()
     {
         await using var peer = await DiscoveryPeer.StartAsync(null, RegistryServer.FastEviction);
         await using var survivor = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "products", InstanceId = "products-1" });
@@ -27,6 +27,7 @@ public sealed class DeathTests(ITestOutputHelper output)
             var victimPort = victim.Port;
             var killed = Stopwatch.GetTimestamp();
             await victim.CrashAsync();
+            var dead = Stopwatch.GetTimestamp();
 
             // The server forgets it when its lease (3 s) ends, counted from its last heartbeat.
             await Eventually.HoldsAsync(async () => await peer.InstanceAsync("PRODUCTS", "products-2") is null, TimeSpan.FromSeconds(5), "evicted");
@@ -51,7 +52,11 @@ public sealed class DeathTests(ITestOutputHelper output)
                 $"killed → gone from the server: {evictedAfter.TotalMilliseconds:0} ms; last heartbeat → eviction: {leaseRanFor.TotalMilliseconds:0} ms (lease 3000 ms, eviction every 200 ms)",
                 $"requests: {traffic.Succeeded} succeeded, {traffic.Failed} failed; attempts after the kill: {requestsAfterKill}");
 
-            Assert.True(traffic.Failed == 0, $"failed requests:\n{traffic.Failures}\n{caller.Log}");
+            // A POST the instance had already taken when it died is lost with it: without an Idempotency-Key nobody
+            // may send it again. That is the one failure allowed (one loop of POSTs: at most one in flight); a POST
+            // whose connection was refused sent nothing and must have gone elsewhere.
+            var cutOff = traffic.FailureList.Where(f => f.Method == HttpMethod.Post && f.Status is null && !f.ConnectFailure && f.Sent < dead && f.Ended >= killed).ToList();
+            Assert.True(traffic.Failed == cutOff.Count && cutOff.Count <= 1, $"failed requests:\n{traffic.Failures}\n{caller.Log}");
             Assert.True(traffickedFor <= TimeSpan.FromSeconds(1), $"the dead instance still got requests {traffickedFor.TotalMilliseconds:0} ms after its first refused connection:\n{string.Join("\n", toVictim)}");
             Assert.True(leaseRanFor <= TimeSpan.FromSeconds(3.5), $"evicted {leaseRanFor.TotalMilliseconds:0} ms after its last heartbeat, with a 3 s lease");
             Assert.True(evictedAfter <= TimeSpan.FromSeconds(3.5), $"gone from the server only {evictedAfter.TotalMilliseconds:0} ms after the kill, with a 3 s lease");

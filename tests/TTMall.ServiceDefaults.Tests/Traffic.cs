@@ -1,13 +1,21 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
+using TTMall.ServiceDefaults.Discovery;
 
 namespace TTMall.ServiceDefaults.Tests;
+
+/// <summary>A request that failed: when it was sent and ended (Stopwatch timestamps), and how.</summary>
+internal sealed record TrafficFailure(HttpMethod Method, long Sent, long Ended, int? Status, string Error, bool ConnectFailure)
+{
+    public override string ToString() => $"{DateTime.UtcNow - Stopwatch.GetElapsedTime(Ended):HH:mm:ss.fff} {Method} {Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? Error}";
+}
 
 /// <summary>Steady traffic through a client: a few loops, each sending its request as soon as the last one answered.</summary>
 internal sealed class Traffic : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentQueue<TrafficFailure> _failures = new();
     private readonly Task[] _loops;
     private int _succeeded;
 
@@ -29,6 +37,8 @@ internal sealed class Traffic : IAsyncDisposable
 
     public string Failures => string.Join("\n", _failures);
 
+    public IReadOnlyList<TrafficFailure> FailureList => [.. _failures];
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
@@ -46,6 +56,7 @@ internal sealed class Traffic : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             using var request = create();
+            var sent = Stopwatch.GetTimestamp();
             try
             {
                 using var response = await http.SendAsync(request, _stop.Token);
@@ -55,7 +66,7 @@ internal sealed class Traffic : IAsyncDisposable
                 }
                 else
                 {
-                    _failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {request.Method} {(int)response.StatusCode}");
+                    _failures.Enqueue(new TrafficFailure(request.Method, sent, Stopwatch.GetTimestamp(), (int)response.StatusCode, "", ConnectFailure: false));
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -64,7 +75,8 @@ internal sealed class Traffic : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {request.Method} {e.GetType().Name}: {e.Message}");
+                _failures.Enqueue(new TrafficFailure(request.Method, sent, Stopwatch.GetTimestamp(), null, $"{e.GetType().Name}: {e.Message}",
+                    UnreachableEndpointReporter.IsConnectFailure(e)));
             }
 
             // A little breath between requests, so two cores still have room for everyone else.
