@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TTMall.ServiceDefaults.Security;
+using TTMall.ServiceDefaults.Validation;
 
 namespace TTMall.Carts;
 
@@ -82,18 +83,19 @@ public static class CartsApi
         }
 
         var (productId, quantity) = body!;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         CheckProductId(productId, errors);
         CheckQuantity(quantity, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         var product = await catalog.GetFreshAsync(productId, cancellationToken);
         if (product is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["productId"] = [$"There is no product {productId}."] });
+            errors.Add("productId", $"There is no product {productId}.");
+            return errors.ToProblem();
         }
 
         var write = await store.AddAsync(Owner(user), productId, quantity, product.Stock);
@@ -109,12 +111,12 @@ public static class CartsApi
             return unreadable;
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         CheckProductId(productId, errors);
         CheckQuantity(body!.Quantity, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToProblem();
         }
 
         var product = await catalog.GetFreshAsync(productId, cancellationToken);
@@ -178,19 +180,19 @@ public static class CartsApi
                 product.Stock < quantity ? CartLineStatus.InsufficientStock : CartLineStatus.Available,
                 addedAt);
 
-    private static void CheckProductId(int productId, Dictionary<string, string[]> errors)
+    private static void CheckProductId(int productId, FieldErrors errors)
     {
         if (productId < 1)
         {
-            errors["productId"] = ["productId must be a product's id (a whole number from 1)."];
+            errors.Add("productId", "productId must be a product's id (a whole number from 1).");
         }
     }
 
-    private static void CheckQuantity(int quantity, Dictionary<string, string[]> errors)
+    private static void CheckQuantity(int quantity, FieldErrors errors)
     {
         if (quantity is < 1 or > CartStore.MaxQuantity)
         {
-            errors["quantity"] = [$"quantity must be from 1 to {CartStore.MaxQuantity}."];
+            errors.Add("quantity", $"quantity must be from 1 to {CartStore.MaxQuantity}.");
         }
     }
 
