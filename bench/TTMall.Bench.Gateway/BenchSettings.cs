@@ -18,7 +18,10 @@ public sealed record BenchSettings
           --only SECTIONS           run only these, comma-separated: proxies, balancing, failover (all)
           --gateway-env NAME=VALUE  an environment variable for the gateway (repeatable), for experiments such as
                                     DOTNET_gcServer=0 or OTEL_SDK_DISABLED=true
+          --products-env NAME=VALUE an environment variable for both products replicas (repeatable)
           --nginx-workers N         nginx worker_processes (default: auto, one per core)
+          --hold                    start everything, print the addresses, and keep it running until Ctrl+C
+                                    instead of measuring (for experiments of your own with wrk, perf, ...)
         """;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
@@ -32,6 +35,8 @@ public sealed record BenchSettings
     public static readonly IReadOnlySet<string> AllSections = new HashSet<string> { "proxies", "balancing", "failover" };
     public string NginxWorkers { get; init; } = "auto";
     public IReadOnlyDictionary<string, string> GatewayEnvironment { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> ProductsEnvironment { get; init; } = new Dictionary<string, string>();
+    public bool Hold { get; init; }
 
     /// <returns>null when help was asked for.</returns>
     /// <exception cref="BenchException">An option is unknown or its value is out of range.</exception>
@@ -48,6 +53,8 @@ public sealed record BenchSettings
                 ? settings with { Sections = only.ToHashSet() }
                 : throw new BenchException($"--only takes sections from: {string.Join(", ", AllSections)}."),
             "--nginx-workers" => settings with { NginxWorkers = a.Int(1, 64).ToString(CultureInfo.InvariantCulture) },
+            "--products-env" => settings with { ProductsEnvironment = a.Environment(settings.ProductsEnvironment) },
+            "--hold" => settings with { Hold = true },
             "--gateway-env" => settings with { GatewayEnvironment = a.Environment(settings.GatewayEnvironment) },
             _ => throw a.Unknown(),
         });

@@ -67,6 +67,12 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         await using var products1 = Service("TTMall.Products", "products", "products-1", eureka, mall.ConnectionString("productsdb"));
         await using var products2 = Service("TTMall.Products", "products", "products-2", eureka, mall.ConnectionString("productsdb"));
         ServiceProcess[] replicas = [products1, products2];
+        foreach (var (name, value) in settings.ProductsEnvironment)
+        {
+            products1.Environment[name] = value;
+            products2.Environment[name] = value;
+        }
+
         await Task.WhenAll(replicas.Select(r => r.StartAsync(TimeSpan.FromSeconds(120), cancellationToken)));
         await using var gateway = Service("TTMall.Gateway", "gateway", "gateway-1", eureka, null);
         // Every wrk request comes from 127.0.0.1: the per-client limit (500/s) would answer nearly all of them 429.
@@ -103,6 +109,13 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         ]);
         var script = Wrk.WriteScript(temp, "detail.lua", Wrk.CyclingScript("GET product detail flat out", [.. ids.Select(id => $"/api/products/{id}")]));
         var load = new WrkLoad(settings.Threads, settings.Connections, settings.Duration, script);
+        if (settings.Hold)
+        {
+            Log($"holding: direct {products1.BaseUri} (and {products2.BaseUri}), gateway {gateway.BaseUri}, nginx {nginx.BaseUri}; "
+                + $"wrk -t{settings.Threads} -c{settings.Connections} -d10s --latency -s {script} URL; Ctrl+C stops everything");
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
 
         if (settings.Sections.Contains("proxies"))
         {
