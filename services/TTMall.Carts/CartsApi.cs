@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using TTMall.ServiceDefaults.Security;
 using TTMall.ServiceDefaults.Validation;
 
@@ -12,6 +13,7 @@ namespace TTMall.Carts;
 public static class CartsApi
 {
     public const string Currency = "CNY";
+    public const long MaxBodyBytes = 4 * 1024;
 
     public static IEndpointRouteBuilder MapCartsApi(this IEndpointRouteBuilder app)
     {
@@ -19,7 +21,9 @@ public static class CartsApi
             .WithTags("Carts")
             .RequireAuthorization(CartsServiceExtensions.CartOwnerPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            // A cart request body is a product id and a quantity: anything near this is not one (413).
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
         me.MapGet("", GetAsync)
             .WithName("GetMyCart")
@@ -35,7 +39,6 @@ public static class CartsApi
                 + $"{CartStore.MaxLines} different products. Stock is checked with the products service: 409 when the line would hold more "
                 + "than is in stock, or a bound would be passed. An unknown product is a 400 error on productId. Not idempotent: do not "
                 + "retry blindly (PUT the quantity instead).")
-            .Accepts<AddCartItem>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
@@ -44,7 +47,6 @@ public static class CartsApi
             .WithSummary("Set how many of a product the caller's cart holds")
             .WithDescription($"Sets the line to the quantity (1–{CartStore.MaxQuantity}), creating it; idempotent. 404 when there is no such "
                 + "product; 409 when stock or the cart's bounds do not allow it.")
-            .Accepts<CartItemQuantity>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -74,15 +76,9 @@ public static class CartsApi
     }
 
     public static async Task<Results<Ok<CartLine>, ValidationProblem, ProblemHttpResult>> AddItemAsync(
-        ClaimsPrincipal user, HttpRequest request, CartStore store, ProductCatalog catalog, CancellationToken cancellationToken)
+        ClaimsPrincipal user, AddCartItem body, CartStore store, ProductCatalog catalog, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync<AddCartItem>(request, cancellationToken);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
-        var (productId, quantity) = body!;
+        var (productId, quantity) = body;
         var errors = new FieldErrors();
         CheckProductId(productId, errors);
         CheckQuantity(quantity, errors);
@@ -103,17 +99,11 @@ public static class CartsApi
     }
 
     public static async Task<Results<Ok<CartLine>, ValidationProblem, ProblemHttpResult>> SetQuantityAsync(
-        int productId, ClaimsPrincipal user, HttpRequest request, CartStore store, ProductCatalog catalog, CancellationToken cancellationToken)
+        int productId, ClaimsPrincipal user, CartItemQuantity body, CartStore store, ProductCatalog catalog, CancellationToken cancellationToken)
     {
-        var (body, unreadable) = await JsonBody.ReadAsync<CartItemQuantity>(request, cancellationToken);
-        if (unreadable is not null)
-        {
-            return unreadable;
-        }
-
         var errors = new FieldErrors();
         CheckProductId(productId, errors);
-        CheckQuantity(body!.Quantity, errors);
+        CheckQuantity(body.Quantity, errors);
         if (errors.Any)
         {
             return errors.ToProblem();
