@@ -12,11 +12,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_registration_on_one_peer_is_readable_on_the_other()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         var instance = InstanceJson.Create("ORDERS", "orders-1", vip: "orders");
         instance["metadata"] = new JsonObject { ["zone"] = "z1" };
 
@@ -34,11 +31,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task Heartbeats_status_changes_metadata_and_cancel_on_one_peer_reach_the_other()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
         await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "the registration reaches B");
 
@@ -64,11 +58,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_status_override_and_its_removal_on_one_peer_reach_the_other()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
         await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "the registration reaches B");
 
@@ -89,24 +80,21 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_killed_peer_leaves_the_other_serving_and_on_restart_copies_the_registry_before_it_serves()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-2"));
         (await onA.OverrideStatusAsync("ORDERS", "orders-2", "OUT_OF_SERVICE")).Dispose();
         await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-2") == "OUT_OF_SERVICE", Eventually.Replication, "A's writes reach B");
 
-        await a.KillAsync();
+        await pair.A.KillAsync();
 
         Assert.True(await onB.ListsAsync("orders-1"));
         await onB.HeartbeatOkAsync("ORDERS", "orders-1");
         await onB.RegisterOkAsync(InstanceJson.Create("USERS", "users-1"));
         Assert.Equal("OUT_OF_SERVICE_1_UP_2_", (string?)(await onB.ApplicationsAsync())["apps__hashcode"]);
 
-        await a.StartAsync();
+        await pair.A.StartAsync();
 
         var copied = await onA.ApplicationsAsync();
         Assert.Equal(["orders-1", "orders-2", "users-1"], Envelope.Instances(copied).Select(i => (string)i["instanceId"]!).Order(StringComparer.Ordinal));
@@ -121,11 +109,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_heartbeat_a_peer_answers_with_404_makes_the_sender_replicate_the_registration()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         // Marked as replicated, so A keeps it to itself: B never hears of it.
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "only-on-a"), replication: true);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "marker"));
@@ -140,11 +125,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_heartbeat_a_peer_answers_with_409_makes_the_sender_take_the_peers_newer_instance()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         var older = InstanceJson.Create("ORDERS", "orders-1", lastDirtyTimestamp: 1_700_000_000_000);
         older["metadata"] = new JsonObject { ["version"] = "old" };
         var newer = InstanceJson.Create("ORDERS", "orders-1", lastDirtyTimestamp: 1_700_000_000_999);
@@ -195,11 +177,8 @@ public sealed class PeerReplicationTests
     [Fact]
     public async Task A_burst_of_registrations_reaches_the_peer_in_full()
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
-        await using var _ = a;
-        await using var __ = b;
-        using var onA = EurekaTestClient.For(a);
-        using var onB = EurekaTestClient.For(b);
+        await using var pair = await Pair.StartAsync();
+        var (onA, onB) = (pair.OnA, pair.OnB);
         const int count = 600;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, count).Select(i => onA.RegisterAsync(InstanceJson.Create($"BURST{i % 7}", $"burst-{i}"))));
@@ -212,7 +191,32 @@ public sealed class PeerReplicationTests
         var onBCount = 0;
         await Eventually.HoldsAsync(
             async () => (onBCount = Envelope.Instances(await onB.ApplicationsAsync()).Count) == count,
-            TimeSpan.FromSeconds(10), $"all {count} registrations reach B", () => $"{onBCount} did. A's log:\n{a.Log}");
+            TimeSpan.FromSeconds(10), $"all {count} registrations reach B", () => $"{onBCount} did. A's log:\n{pair.A.Log}");
+    }
+
+    /// <summary>Two peers replicating to each other, and a client of each.</summary>
+    private sealed class Pair : IAsyncDisposable
+    {
+        private Pair(DiscoveryPeer a, DiscoveryPeer b) => (A, B, OnA, OnB) = (a, b, EurekaTestClient.For(a), EurekaTestClient.For(b));
+
+        public DiscoveryPeer A { get; }
+        public DiscoveryPeer B { get; }
+        public EurekaTestClient OnA { get; }
+        public EurekaTestClient OnB { get; }
+
+        public static async Task<Pair> StartAsync()
+        {
+            var (a, b) = await DiscoveryPeer.StartPairAsync(NoSelfPreservation);
+            return new Pair(a, b);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            OnA.Dispose();
+            OnB.Dispose();
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
     }
 
     private static async Task<string?> StatusAsync(EurekaTestClient eureka, string id) =>
