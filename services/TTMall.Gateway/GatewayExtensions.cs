@@ -25,6 +25,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<EjectOnTransportFailure>();
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy>(provider => provider.GetRequiredService<EjectOnTransportFailure>());
         builder.Services.AddSingleton<IActiveHealthCheckPolicy, ProbeDecides>();
+        builder.Services.AddSingleton<RetryOnAnotherDestination>();
 
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -64,9 +65,10 @@ public static class GatewayExtensions
             return next(context);
         });
         app.UseRateLimiter();
+        var retry = app.Services.GetRequiredService<RetryOnAnotherDestination>();
         app.MapReverseProxy(proxy =>
         {
-            proxy.Use(RetryOnAnotherDestination.InvokeAsync);
+            proxy.Use(retry.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -20,6 +20,14 @@ public sealed class GatewayOptions
     /// <summary>How long a destination that failed a request is left out before it may be tried again (an active probe returns it sooner).</summary>
     public TimeSpan ReactivationPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a GET or HEAD waits while its destination sends nothing before it is sent to another destination (once,
+    /// when the response has not begun; a response that stalls this long midway is cut off). A frozen replica accepts
+    /// connections and answers nothing; its health probe takes it out within about two seconds, but the reads already
+    /// sent to it would wait for it. Zero turns this off (reads then wait as long as writes: YARP's 100 s).
+    /// </summary>
+    public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     public RateLimitOptions RateLimit { get; set; } = new();
 
     public sealed class RateLimitOptions

@@ -190,6 +190,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// SIGSTOP: the process stops dead but stays alive, its sockets open; connections to it are still accepted by the
+    /// kernel and nothing answers them (a replica stuck in a long pause). <see cref="Thaw"/> lets it go on.
+    /// </summary>
+    public void Freeze() => Signal(Sigstop, "SIGSTOP");
+
+    /// <summary>SIGCONT: a frozen process goes on where it stopped.</summary>
+    public void Thaw() => Signal(Sigcont, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (_process is { HasExited: false } process && SendSignal(process.Id, signal) != 0 && !process.HasExited)
+        {
+            throw new InvalidOperationException($"could not send {name} to {Name} (pid {process.Id}): errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>
     /// SIGTERM, as an orchestrator stops a process, then waits for it to exit by itself; returns its exit code.
     /// </summary>
     /// <exception cref="TimeoutException">It was still running after <paramref name="timeout"/> (30 s by default); it is killed then.</exception>
@@ -266,6 +283,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     private const int Sigterm = 15;
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
