@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace TTMall.ServiceDefaults;
 
@@ -27,8 +28,13 @@ public sealed record ServiceInstance(string ServiceName, string InstanceId)
             .FirstOrDefault();
 }
 
-/// <summary>Names the serving replica on every response, so load balancing is visible from the outside.</summary>
-public sealed class ServiceInstanceHeaderMiddleware(RequestDelegate next, ServiceInstance instance)
+/// <summary>
+/// Names the serving replica on every response, so load balancing is visible from the outside. And once the process
+/// is stopping (it has left discovery and serves on for the drain time), every response says Connection: close, so
+/// clients holding kept-alive connections to it open new ones elsewhere instead of sending a request on a connection
+/// the server is about to close.
+/// </summary>
+public sealed class ServiceInstanceHeaderMiddleware(RequestDelegate next, ServiceInstance instance, IHostApplicationLifetime lifetime)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -36,6 +42,11 @@ public sealed class ServiceInstanceHeaderMiddleware(RequestDelegate next, Servic
         context.Response.OnStarting(() =>
         {
             context.Response.Headers.TryAdd(ServiceInstance.HeaderName, instance.InstanceId);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                context.Response.Headers.Connection = "close";
+            }
+
             return Task.CompletedTask;
         });
         return next(context);

@@ -168,7 +168,8 @@ public sealed class EurekaRegistration(
 
     /// <summary>
     /// Runs when the process begins to stop, before the server stops taking requests: leave the registry, then keep
-    /// serving for DrainSeconds while clients and gateways fetch the registry and stop choosing this instance.
+    /// serving for DrainSeconds while clients and gateways fetch the registry and stop choosing this instance (its
+    /// responses meanwhile close their connections: <see cref="ServiceInstanceHeaderMiddleware"/>).
     /// </summary>
     private void LeaveBeforeStopping()
     {
