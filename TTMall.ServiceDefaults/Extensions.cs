@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Polly.Timeout;
 using Microsoft.Extensions.Logging;
 using TTMall.ServiceDefaults.Discovery;
 using TTMall.ServiceDefaults.Validation;
@@ -37,7 +38,11 @@ public static class ServiceDefaultsExtensions
         var eureka = builder.AddEurekaDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler(options => RetryOnlyWhatIsSafe(options.Retry));
+            http.AddStandardResilienceHandler(options =>
+            {
+                RetryOnlyWhatIsSafe(options.Retry);
+                GiveUpOnSilentReads(options.AttemptTimeout);
+            });
             http.AddServiceDiscovery();
             if (eureka)
             {
@@ -59,7 +64,27 @@ public static class ServiceDefaultsExtensions
             UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception)
             || (IsSafeToRepeat(args.Context.GetRequestMessage()) && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
         retry.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception) ? TimeSpan.Zero : null);
+            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception) || args.Outcome.Exception is TimeoutRejectedException
+                ? TimeSpan.Zero
+                : null);
+    }
+
+    /// <summary>
+    /// How long one attempt of a read (GET, HEAD) may wait for its instance's answer before it is abandoned and, safe to
+    /// repeat, sent at once to another instance. A frozen or stalled instance accepts connections and answers nothing
+    /// until discovery drops it; without this a read would wait the standard 10 s. Shorter than the gateway's answer
+    /// timeout (3 s), so a read through the gateway that waits on such a dependency is still answered by the replica
+    /// the gateway chose. Writes keep the standard attempt timeout: a slow instance may still be making them.
+    /// </summary>
+    public static readonly TimeSpan ReadAttemptTimeout = TimeSpan.FromSeconds(2);
+
+    private static void GiveUpOnSilentReads(HttpTimeoutStrategyOptions attempt)
+    {
+        var others = attempt.Timeout;
+        attempt.TimeoutGenerator = args => ValueTask.FromResult(
+            args.Context.GetRequestMessage() is { } request && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head)
+                ? ReadAttemptTimeout
+                : others);
     }
 
     public static bool IsSafeToRepeat(HttpRequestMessage? request) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 
 namespace TTMall.ServiceDefaults.Tests;
@@ -51,5 +52,29 @@ public sealed class RetryTests(SharedDiscoveryPeer shared) : IClassFixture<Share
         Assert.True(overloaded.Served > tried, "a keyed POST reached the overloaded instance");
 
         Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(20), "retries with back-off, within the total timeout");
+    }
+
+    [Fact]
+    public async Task A_GET_its_instance_does_not_answer_is_retried_elsewhere_after_the_read_attempt_timeout()
+    {
+        await using var healthy = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "listing", InstanceId = "listing-ok" });
+        await using var stalled = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "listing", InstanceId = "listing-stalled", Silent = true });
+        await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-stalled", Register = false });
+        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("listing").Count == 2, Soon, "both listing instances routable", () => caller.Log);
+        using var http = caller.CreateClient();
+
+        // Round robin: of four reads in a row, about half start on the stalled instance, which stays registered and UP.
+        var took = new List<TimeSpan>();
+        for (var i = 0; i < 4; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            Assert.Equal("listing-ok", await http.GetStringAsync("http://listing/whoami"));
+            took.Add(Stopwatch.GetElapsedTime(started));
+        }
+
+        Assert.True(stalled.Served > 0, "no read reached the stalled instance");
+        Assert.Contains(took, t => t >= ServiceDefaultsExtensions.ReadAttemptTimeout);
+        Assert.All(took, t => Assert.True(t < ServiceDefaultsExtensions.ReadAttemptTimeout + TimeSpan.FromSeconds(1.5),
+            $"a read took {t.TotalMilliseconds:0} ms; the stalled instance gets {ServiceDefaultsExtensions.ReadAttemptTimeout.TotalSeconds} s, then another is asked at once"));
     }
 }

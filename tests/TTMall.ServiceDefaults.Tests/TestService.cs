@@ -32,6 +32,9 @@ internal sealed record TestServiceOptions(string ServiceUrl)
     /// <summary>/whoami answers 503, as an overloaded instance would.</summary>
     public bool Unavailable { get; init; }
 
+    /// <summary>/whoami never answers (the request is taken and nothing comes back), as a stalled instance would.</summary>
+    public bool Silent { get; init; }
+
     /// <summary>Start-up waits for this before the application counts as started (it stays STARTING meanwhile).</summary>
     public Task? StartupGate { get; init; }
 
@@ -88,9 +91,14 @@ internal sealed class TestService : IAsyncDisposable
 
         _app = builder.Build();
         _app.MapDefaultEndpoints();
-        _app.MapMethods("/whoami", ["GET", "POST"], () =>
+        _app.MapMethods("/whoami", ["GET", "POST"], async (HttpContext context) =>
         {
             Interlocked.Increment(ref _served);
+            if (options.Silent)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
             return options.Unavailable ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Text(options.InstanceId);
         });
     }
