@@ -62,8 +62,9 @@ public sealed class EurekaServiceEndpointProviderFactory(EurekaRegistry registry
 }
 
 /// <summary>
-/// Sits after service discovery has picked an instance: when the connection to it fails, the instance is set
-/// aside at once (the registry probes it until it answers), so the retry and every later request go elsewhere.
+/// Sits after service discovery has picked an instance: when the connection to it fails, or the request sent to it
+/// gets no answer before the attempt is given up (a frozen or stalled instance), the instance is set aside at once
+/// (the registry probes it until it answers), so the retry and every later request go elsewhere.
 /// </summary>
 public sealed class UnreachableEndpointReporter(EurekaRegistry registry) : DelegatingHandler
 {
@@ -76,6 +77,13 @@ public sealed class UnreachableEndpointReporter(EurekaRegistry registry) : Deleg
         catch (HttpRequestException e) when (IsConnectFailure(e) && request.RequestUri is { } uri)
         {
             registry.ReportUnreachable(uri.Host, uri.Port);
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && request.RequestUri is { } uri)
+        {
+            // No response began before the attempt timed out (or its caller gave up: then the instance's health check
+            // answers at the next probe and it is back within a quarter of a second).
+            registry.ReportUnresponsive(uri.Host, uri.Port);
             throw;
         }
     }

@@ -12,7 +12,8 @@ namespace TTMall.ServiceDefaults.Discovery;
 /// <summary>
 /// This process's copy of the registry: a full fetch, then deltas every RegistryFetchIntervalSeconds, checked
 /// against the server's apps hashcode (a mismatch means a full fetch). When no server answers, the last good copy
-/// stays in use. Endpoints that refuse connections are set aside at once and probed until they answer again.
+/// stays in use. Endpoints that refuse connections, or leave a request unanswered, are set aside at once and probed (a
+/// connection, or their health check URL) until they answer again.
 /// Readers get a change token that fires whenever what they would route to changes.
 /// </summary>
 public sealed class EurekaRegistry(
@@ -21,9 +22,11 @@ public sealed class EurekaRegistry(
     ILogger<EurekaRegistry> logger) : BackgroundService
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly TaskCompletionSource _firstFetch = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<(string Host, int Port), DateTime> _unreachable = new();
+    /// <summary>Endpoints set aside, and the health URL that must answer before they are routed to again (null: a connection must be accepted).</summary>
+    private readonly ConcurrentDictionary<(string Host, int Port), Uri?> _unreachable = new();
     private readonly Lock _lock = new();
     private Dictionary<string, Dictionary<string, InstanceInfo>> _apps = new(StringComparer.Ordinal);
     private string _routingSignature = "";
@@ -78,9 +81,23 @@ public sealed class EurekaRegistry(
     public void ReportUnreachable(string host, int port)
     {
         // Only registered instances are routed around; a host outside the registry is not ours to watch.
-        if (IsRegistered(host, port) && _unreachable.TryAdd((host, port), DateTime.UtcNow))
+        if (RegisteredInstance(host, port) is not null && _unreachable.TryAdd((host, port), null))
         {
             logger.LogWarning("{Host}:{Port} refused a connection; routing around it until it answers.", host, port);
+            SignalChange();
+        }
+    }
+
+    /// <summary>
+    /// A request to host:port got no answer in time (a frozen or stalled instance still accepts connections): route
+    /// around it now, until its health check URL answers. An instance without one is left alone.
+    /// </summary>
+    public void ReportUnresponsive(string host, int port)
+    {
+        if (RegisteredInstance(host, port)?.HealthCheckUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var health)
+            && _unreachable.TryAdd((host, port), health))
+        {
+            logger.LogWarning("{Host}:{Port} did not answer a request in time; routing around it until {Health} answers.", host, port, health);
             SignalChange();
         }
     }
@@ -223,27 +240,45 @@ public sealed class EurekaRegistry(
                 return;
             }
 
-            foreach (var (host, port) in _unreachable.Keys)
+            foreach (var ((host, port), health) in _unreachable)
             {
-                if (!IsRegistered(host, port))
+                if (RegisteredInstance(host, port) is null)
                 {
                     // It left the registry: nothing will route to it, so there is nothing to probe.
                     _unreachable.TryRemove((host, port), out _);
                 }
-                else if (await AcceptsConnectionsAsync(host, port, ct) && _unreachable.TryRemove((host, port), out _))
+                else if (await (health is null ? AcceptsConnectionsAsync(host, port, ct) : AnswersAsync(health, ct)) && _unreachable.TryRemove((host, port), out _))
                 {
-                    logger.LogInformation("{Host}:{Port} accepts connections again; routing to it.", host, port);
+                    logger.LogInformation("{Host}:{Port} answers again; routing to it.", host, port);
                     SignalChange();
                 }
             }
         }
     }
 
-    private bool IsRegistered(string host, int port)
+    private InstanceInfo? RegisteredInstance(string host, int port)
     {
         lock (_lock)
         {
-            return _apps.Values.SelectMany(a => a.Values).Any(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
+            return _apps.Values.SelectMany(a => a.Values).FirstOrDefault(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
+        }
+    }
+
+    private static readonly HttpClient Prober = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = ProbeTimeout })
+    {
+        Timeout = ProbeTimeout,
+    };
+
+    private static async Task<bool> AnswersAsync(Uri health, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await Prober.GetAsync(health, ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -252,7 +287,7 @@ public sealed class EurekaRegistry(
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
+            timeout.CancelAfter(ProbeTimeout);
             using var client = new TcpClient();
             await client.ConnectAsync(host, port, timeout.Token);
             return true;

@@ -32,7 +32,10 @@ internal sealed record TestServiceOptions(string ServiceUrl)
     /// <summary>/whoami answers 503, as an overloaded instance would.</summary>
     public bool Unavailable { get; init; }
 
-    /// <summary>/whoami never answers (the request is taken and nothing comes back), as a stalled instance would.</summary>
+    /// <summary>
+    /// No request is answered, /health included (each is taken and nothing comes back), while the Eureka client keeps
+    /// the instance UP: a stalled instance, the worst case of a frozen one.
+    /// </summary>
     public bool Silent { get; init; }
 
     /// <summary>Start-up waits for this before the application counts as started (it stays STARTING meanwhile).</summary>
@@ -91,14 +94,22 @@ internal sealed class TestService : IAsyncDisposable
 
         _app = builder.Build();
         _app.MapDefaultEndpoints();
-        _app.MapMethods("/whoami", ["GET", "POST"], async (HttpContext context) =>
+        if (options.Silent)
+        {
+            _app.Use(async (HttpContext context, RequestDelegate _) =>
+            {
+                if (context.Request.Path == "/whoami")
+                {
+                    Interlocked.Increment(ref _served);
+                }
+
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            });
+        }
+
+        _app.MapMethods("/whoami", ["GET", "POST"], () =>
         {
             Interlocked.Increment(ref _served);
-            if (options.Silent)
-            {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-
             return options.Unavailable ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Text(options.InstanceId);
         });
     }
