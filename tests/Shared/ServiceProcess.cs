@@ -217,11 +217,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             return _process?.ExitCode ?? 0;
         }
 
-        if (SendSignal(process.Id, Sigterm) != 0 && !process.HasExited)
-        {
-            throw new InvalidOperationException($"could not send SIGTERM to {Name} (pid {process.Id}): errno {Marshal.GetLastPInvokeError()}");
-        }
-
+        Signal(Sigterm, "SIGTERM");
         var within = timeout ?? TimeSpan.FromSeconds(30);
         try
         {

@@ -21,7 +21,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
         var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
         await using (traffic)
         {
-            await Eventually.HoldsAsync(() => cluster.Products.All(p => traffic.ServedBy(p.Name) >= 20), Soon, "both replicas serve", cluster.Diagnostics);
+            await cluster.EveryReplicaServesAsync(traffic);
 
             var killed = DateTime.UtcNow;
             await victim.KillAsync();
@@ -69,7 +69,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
         var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
         await using (traffic)
         {
-            await Eventually.HoldsAsync(() => cluster.Products.All(p => traffic.ServedBy(p.Name) >= 20), Soon, "both replicas serve", cluster.Diagnostics);
+            await cluster.EveryReplicaServesAsync(traffic);
 
             // Killed under traffic, so every gateway has seen it fail, and started again at once, as an orchestrator
             // restarts a crashed replica: its new life begins while the registry still holds the old one.

@@ -25,7 +25,7 @@ public sealed class FrozenReplicaTests(MallCluster cluster, ITestOutputHelper ou
         var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 4, IdempotentPosts: 0));
         await using (traffic)
         {
-            await Eventually.HoldsAsync(() => cluster.Products.All(p => traffic.ServedBy(p.Name) >= 20), TimeSpan.FromSeconds(5), "both replicas serve", cluster.Diagnostics);
+            await cluster.EveryReplicaServesAsync(traffic);
 
             var frozen = DateTime.UtcNow;
             victim.Freeze();

@@ -20,7 +20,7 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
         var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1, PlainPosts: 1));
         await using (traffic)
         {
-            await Eventually.HoldsAsync(() => cluster.Products.All(p => traffic.ServedBy(p.Name) >= 20), Soon, "both replicas serve", cluster.Diagnostics);
+            await cluster.EveryReplicaServesAsync(traffic);
 
             var asked = DateTime.UtcNow;
             var stopping = leaving.StopAsync();

@@ -111,6 +111,10 @@ public sealed class MallCluster : IAsyncLifetime
         return replica;
     }
 
+    /// <summary>Waits (up to 5 s) until <paramref name="traffic"/> has been served 20 times by each products replica.</summary>
+    public Task EveryReplicaServesAsync(Traffic traffic) =>
+        Eventually.HoldsAsync(() => Products.All(p => traffic.ServedBy(p.Name) >= 20), TimeSpan.FromSeconds(5), "both replicas serve", Diagnostics);
+
     /// <summary>
     /// Starts whatever an earlier test killed or stopped (each on its old port), then waits until both peers know
     /// every replica as UP and every gateway routes to every products replica.
