@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace TTMall.Eureka;
@@ -8,16 +11,51 @@ namespace TTMall.Eureka;
 /// eureka-js-client send: "$"/"@enabled" and timestamps as strings, numbers or booleans, <c>overriddenstatus</c>
 /// in its legacy spelling, a single object where an array is usual, unknown fields. Writers emit what all of
 /// them read: arrays always, strings where Java writes strings, numbers where it writes numbers.
+/// What is read is untrusted: a document is either read whole or refused with a <see cref="JsonException"/> (never
+/// another exception, never half of it), and text that is not valid Unicode is read as it is spelled, for
+/// <see cref="InstanceRules"/> to judge, rather than making the whole document unreadable.
 /// </summary>
 public static class EurekaJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    /// <summary>
+    /// How every registry document and replication batch is written. Text goes out as it came in (no \u003C for '&lt;'),
+    /// so an instance is as many bytes in a peer's batch as it was when its size was checked on arrival.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // ---------------------------------------------------------------- reading
 
+    /// <summary>The largest registry document a reader takes; a server is no more trusted than its clients.</summary>
+    public const long MaxDocumentBytes = 16 * 1024 * 1024;
+
+    /// <summary>Parses a response's JSON body, refusing (JsonException) one beyond <paramref name="maxBytes"/> before it is all in memory.</summary>
+    public static async Task<JsonDocument> ParseAsync(HttpContent content, CancellationToken cancellationToken, long maxBytes = MaxDocumentBytes)
+    {
+        if (content.Headers.ContentLength > maxBytes)
+        {
+            throw new JsonException($"the document is {content.Headers.ContentLength} bytes; at most {maxBytes} are read");
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new JsonException($"the document is larger than {maxBytes} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
     /// <summary>Reads <c>{"instance":{…}}</c> or a bare instance object.</summary>
     public static InstanceInfo ReadInstanceDocument(JsonElement root) =>
-        ReadInstance(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("instance", out var inner) ? inner : root);
+        ReadInstance(TryGet(root, "instance", out var inner) ? inner : root);
 
     public static InstanceInfo ReadInstance(JsonElement e)
     {
@@ -28,18 +66,19 @@ public static class EurekaJson
 
         var hostName = String(e, "hostName") ?? "";
         var metadata = new Dictionary<string, string>();
-        if (e.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object)
+        if (TryGet(e, "metadata", out var meta) && meta.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in meta.EnumerateObject())
             {
-                if (property.Name != "@class")
+                var key = Name(property);
+                if (key != "@class")
                 {
-                    metadata[property.Name] = Text(property.Value) ?? "";
+                    metadata[key] = Text(property.Value) ?? "";
                 }
             }
         }
 
-        e.TryGetProperty("dataCenterInfo", out var dataCenter);
+        TryGet(e, "dataCenterInfo", out var dataCenter);
         return new InstanceInfo
         {
             InstanceId = String(e, "instanceId") is { Length: > 0 } id ? id : hostName,
@@ -55,7 +94,7 @@ public static class EurekaJson
             CountryId = (int)(Long(e, "countryId") ?? 1),
             DataCenterClass = dataCenter.ValueKind == JsonValueKind.Object ? String(dataCenter, "@class") ?? InstanceInfo.DefaultDataCenterClass : InstanceInfo.DefaultDataCenterClass,
             DataCenterName = dataCenter.ValueKind == JsonValueKind.Object ? String(dataCenter, "name") ?? "" : "",
-            LeaseInfo = e.TryGetProperty("leaseInfo", out var lease) && lease.ValueKind == JsonValueKind.Object ? ReadLease(lease) : new LeaseInfo(),
+            LeaseInfo = TryGet(e, "leaseInfo", out var lease) && lease.ValueKind == JsonValueKind.Object ? ReadLease(lease) : new LeaseInfo(),
             Metadata = metadata,
             HomePageUrl = String(e, "homePageUrl"),
             StatusPageUrl = String(e, "statusPageUrl"),
@@ -82,47 +121,165 @@ public static class EurekaJson
 
     /// <summary>Reads <c>{"application":{…}}</c> or a bare application object.</summary>
     public static Application ReadApplicationDocument(JsonElement root) =>
-        ReadApplication(root.TryGetProperty("application", out var inner) ? inner : root);
+        ReadApplication(TryGet(root, "application", out var inner) ? inner : root);
 
     public static Application ReadApplication(JsonElement e) =>
-        new(String(e, "name") ?? "", [.. OneOrMany(e, "instance").Select(ReadInstance)]);
+        e.ValueKind == JsonValueKind.Object
+            ? new(String(e, "name") ?? "", [.. OneOrMany(e, "instance").Select(ReadInstance)])
+            : throw new JsonException("an application must be a JSON object");
 
-    /// <summary>Reads <c>{"applications":{…}}</c>, the full registry or a delta.</summary>
+    /// <summary>
+    /// Reads <c>{"applications":{…}}</c>, the full registry or a delta. A document of another shape is refused, not read
+    /// as an empty registry: taken for the whole registry, that would leave a reader with nothing to route to.
+    /// </summary>
     public static Applications ReadApplicationsDocument(JsonElement root)
     {
-        var e = root.TryGetProperty("applications", out var inner) ? inner : root;
+        var e = TryGet(root, "applications", out var inner) ? inner : root;
+        // Every writer we know sends "application" (an empty list when nothing is registered); eureka-js-client too
+        // keeps its last registry when it is missing.
+        if (e.ValueKind != JsonValueKind.Object || !TryGet(e, "application", out _))
+        {
+            throw new JsonException("a registry document must be {\"applications\":{\"application\":[…]}}");
+        }
+
         return new Applications(
             [.. OneOrMany(e, "application").Select(ReadApplication)],
             String(e, "apps__hashcode") ?? "",
             Long(e, "versions__delta") ?? 0);
     }
 
+    /// <summary>An array of objects, or one object standing for a one-element array; anything else is refused.</summary>
     private static IEnumerable<JsonElement> OneOrMany(JsonElement e, string name)
     {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var value))
+        if (!TryGet(e, name, out var value))
         {
             return [];
         }
 
         return value.ValueKind switch
         {
-            JsonValueKind.Array => value.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.Object).ToList(),
+            JsonValueKind.Array => [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.Object
+                ? item
+                : throw new JsonException($"\"{name}\" must list JSON objects, not {item.ValueKind}"))],
             JsonValueKind.Object => [value],
-            _ => [],
+            _ => throw new JsonException($"\"{name}\" must be a list of JSON objects or one object, not {value.ValueKind}"),
         };
     }
 
+    /// <summary>
+    /// The value of property <paramref name="name"/> of an object (the last one, when a name is repeated). Not
+    /// JsonElement.TryGetProperty: it throws when it meets a name that is not valid Unicode on its way.
+    /// </summary>
+    private static bool TryGet(JsonElement e, string name, out JsonElement value)
+    {
+        value = default;
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var found = false;
+        foreach (var property in e.EnumerateObject())
+        {
+            if (NameIs(property, name))
+            {
+                value = property.Value;
+                found = true;
+            }
+        }
+
+        return found;
+    }
+
+    private static bool NameIs(JsonProperty property, string name)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Contains((byte)'\\'))
+        {
+            return AsSpelled(raw) == name;
+        }
+
+        if (raw.Length != name.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] != name[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Name(JsonProperty property) => AsSpelled(JsonMarshal.GetRawUtf8PropertyName(property));
+
+    /// <summary>
+    /// A JSON string's text as it is spelled, escapes undone, whether or not it is valid Unicode: a lone surrogate
+    /// (<c>\ud800</c>) is kept, bytes that are not UTF-8 become U+FFFD. System.Text.Json refuses to read such a string
+    /// (InvalidOperationException), and one bad string must not make a whole document unreadable; what it means for
+    /// an instance is for <see cref="InstanceRules"/> to say.
+    /// </summary>
+    private static string AsSpelled(ReadOnlySpan<byte> raw)
+    {
+        var text = Encoding.UTF8.GetString(raw);
+        if (!text.Contains('\\'))
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 == text.Length)
+            {
+                result.Append(text[i]);
+                continue;
+            }
+
+            var escaped = text[++i];
+            if (escaped == 'u' && i + 4 < text.Length
+                && ushort.TryParse(text.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+            {
+                result.Append((char)code);
+                i += 4;
+            }
+            else
+            {
+                result.Append(escaped switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
+            }
+        }
+
+        return result.ToString();
+    }
+
     private static string? String(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var value) ? Text(value) : null;
+        TryGet(e, name, out var value) ? Text(value) : null;
 
     private static string? Text(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => StringText(value),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
     };
+
+    private static string StringText(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Not valid Unicode: the raw value is the string in its quotes.
+            return AsSpelled(JsonMarshal.GetRawUtf8Value(value)[1..^1]);
+        }
+    }
 
     private static long? Long(JsonElement e, string name) =>
         String(e, name) is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
@@ -138,7 +295,7 @@ public static class EurekaJson
 
     private static int? PortNumber(JsonElement e, string name)
     {
-        if (!e.TryGetProperty(name, out var port))
+        if (!TryGet(e, name, out var port))
         {
             return null;
         }
@@ -149,7 +306,7 @@ public static class EurekaJson
     }
 
     private static bool? PortEnabled(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var port) && port.ValueKind == JsonValueKind.Object ? Bool(port, "@enabled") : null;
+        TryGet(e, name, out var port) && port.ValueKind == JsonValueKind.Object ? Bool(port, "@enabled") : null;
 
     // ---------------------------------------------------------------- writing
 

@@ -21,13 +21,24 @@ public enum ActionType
 public static class InstanceStatuses
 {
     /// <summary>Case-insensitive; anything unrecognised is UNKNOWN, as Eureka itself reads it.</summary>
-    public static InstanceStatus Parse(string? text) =>
-        Enum.TryParse<InstanceStatus>(text?.Trim(), ignoreCase: true, out var status) && Enum.IsDefined(status)
-            ? status
-            : InstanceStatus.UNKNOWN;
+    public static InstanceStatus Parse(string? text) => TryParse(text, out var status) ? status : InstanceStatus.UNKNOWN;
 
-    public static bool TryParse(string? text, out InstanceStatus status) =>
-        Enum.TryParse(text?.Trim(), ignoreCase: true, out status) && Enum.IsDefined(status) && !int.TryParse(text, out _);
+    /// <summary>One status by its name, case-insensitively: Enum.TryParse would also take "1" or "UP,DOWN" (read as DOWN).</summary>
+    public static bool TryParse(string? text, out InstanceStatus status)
+    {
+        var name = text?.Trim();
+        foreach (var candidate in Enum.GetValues<InstanceStatus>())
+        {
+            if (string.Equals(candidate.ToString(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = InstanceStatus.UNKNOWN;
+        return false;
+    }
 }
 
 /// <summary>Lease terms and times (milliseconds since the Unix epoch; 0 when not set).</summary>
@@ -79,10 +90,13 @@ public sealed record InstanceInfo
     /// <summary>The status clients route by: an override when one is set, else the instance's own.</summary>
     public InstanceStatus EffectiveStatus => OverriddenStatus != InstanceStatus.UNKNOWN ? OverriddenStatus : Status;
 
-    /// <summary>"http://host:port" of the plain port (or https for the secure port when only that is enabled).</summary>
+    /// <summary>
+    /// "http://host:port/" of the plain port (or https for the secure port when only that is enabled); null when no port
+    /// is enabled or the host or port could make no address (registry data is untrusted: this never throws).
+    /// </summary>
     public Uri? BaseUri =>
-        PortEnabled ? new UriBuilder("http", HostOrIp, Port).Uri
-        : SecurePortEnabled ? new UriBuilder("https", HostOrIp, SecurePort).Uri
+        PortEnabled ? InstanceRules.Address("http", HostOrIp, Port)
+        : SecurePortEnabled ? InstanceRules.Address("https", HostOrIp, SecurePort)
         : null;
 
     private string HostOrIp => HostName.Length > 0 ? HostName : IpAddr;
