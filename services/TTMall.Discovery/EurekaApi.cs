@@ -11,20 +11,19 @@ namespace TTMall.Discovery;
 /// <summary>
 /// The Eureka REST API, under /eureka and /eureka/v2. Writes answer with status codes only (Java clients read any
 /// heartbeat body as an instance), reads with JSON (gzipped when asked). A client's writes are forwarded to the
-/// peers; a peer's (marked by the replication header) are not.
+/// peers; a peer's (marked by the replication header) are not. Who may write what: <see cref="DiscoveryAccess"/>.
 /// </summary>
 public static class EurekaApi
 {
-    public const string RegisterRateLimitPolicy = "eureka-register";
     private const string Json = "application/json";
 
     public static IEndpointRouteBuilder MapEurekaApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in new[] { "/eureka", "/eureka/v2" })
         {
-            var eureka = app.MapGroup(prefix).WithTags("Eureka").AddEndpointFilter(BarePlainErrors);
+            var eureka = app.MapGroup(prefix).WithTags("Eureka").AddEndpointFilter(BarePlainErrors).AddEndpointFilter(DiscoveryAccess.Authorize);
 
-            eureka.MapPost("/apps/{app}", RegisterAsync).RequireRateLimiting(RegisterRateLimitPolicy);
+            eureka.MapPost("/apps/{app}", RegisterAsync);
             eureka.MapPut("/apps/{app}/{id}", Heartbeat);
             eureka.MapDelete("/apps/{app}/{id}", Cancel);
             eureka.MapGet("/apps", (HttpContext context, InstanceRegistry registry) => Document(context, registry.Full()));
@@ -43,11 +42,17 @@ public static class EurekaApi
         return app;
     }
 
-    private static async Task<IResult> RegisterAsync(string app, HttpContext context, RegistryOperations operations, PeerReplicator replicator)
+    private static async Task<IResult> RegisterAsync(string app, HttpContext context, RegistryOperations operations, PeerReplicator replicator, RegistrationLimits limits)
     {
-        if (context.Request.ContentType is { } type && type.Contains("xml", StringComparison.OrdinalIgnoreCase))
+        if (DiscoveryAccess.NotJson(context.Request) is { } notJson)
         {
-            return Text(415, "Only JSON registrations are accepted.");
+            return notJson;
+        }
+
+        if (!limits.TryAcquire(fromPeer: IsReplication(context)))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Text(429, "Too many registrations; try again in a second.");
         }
 
         InstanceInfo instance;
@@ -73,11 +78,16 @@ public static class EurekaApi
             return Text(400, problem);
         }
 
+        if (DiscoveryAccess.CallerOf(context) is { IsPeer: false } && DiscoveryAccess.ForeignClaim(instance, appName, operations.Registry) is { } claim)
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"Registration refused: {claim}.");
+        }
+
         var item = new ReplicationItem(ReplicationAction.Register, appName, instance.InstanceId, instance.LastDirtyTimestamp, InstanceInfo: instance with { App = appName });
         var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 503)
+        if (result.StatusCode != 204)
         {
-            return Text(503, "The registry is full; registration refused.");
+            return Text(result.StatusCode, result.StatusCode == 507 ? $"Registration refused: {result.Reason}." : $"Invalid instance: {result.Reason}.");
         }
 
         Forward(context, replicator, operations, item, ReplicationAction.Register);
@@ -188,9 +198,10 @@ public static class EurekaApi
     {
         var entries = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         var appName = app.ToUpperInvariant();
-        if (!registry.UpdateMetadata(appName, id, entries))
+        var (outcome, reason) = registry.UpdateMetadata(appName, id, entries);
+        if (outcome != MetadataOutcome.Updated)
         {
-            return Results.StatusCode(404);
+            return outcome == MetadataOutcome.NotFound ? Results.StatusCode(404) : Text(400, $"Metadata refused: {reason}.");
         }
 
         // Peers learn metadata the way Eureka's do: the whole instance, registered again.
@@ -207,8 +218,18 @@ public static class EurekaApi
             ? Results.Bytes(EurekaJson.ApplicationDocument(application), Json)
             : Results.StatusCode(404);
 
-    private static async Task<IResult> ReplicationBatchAsync(HttpContext context, RegistryOperations operations)
+    private static async Task<IResult> ReplicationBatchAsync(HttpContext context, RegistryOperations operations, RegistrationLimits limits)
     {
+        if (!IsReplication(context))
+        {
+            return Results.Problem(statusCode: 403, title: "Forbidden", detail: "Replication is accepted from peers only, with the replication header.");
+        }
+
+        if (DiscoveryAccess.NotJson(context.Request) is { } notJson)
+        {
+            return notJson;
+        }
+
         IReadOnlyList<ReplicationItem> items;
         try
         {
@@ -225,14 +246,18 @@ public static class EurekaApi
             return Text(e.StatusCode, e.Message);
         }
 
-        // A peer's registration is checked like a client's (Java's peers do too): an instance without an id must not enter the registry.
-        var results = items.Select(item => item is { Action: ReplicationAction.Register, InstanceInfo: { } instance } && Validate(instance, item.AppName) is not null
-            ? new ReplicationResult(400)
-            : operations.Execute(item, isReplication: true) switch
+        // A peer's registration is checked like a client's (Java's peers do too), and counted against the peers' own
+        // budget: beyond it the item is 429 and the peer sends it again after a pause.
+        var results = items.Select(item => item switch
+        {
+            { Action: ReplicationAction.Register, InstanceInfo: { } instance } when Validate(instance, item.AppName) is not null => new ReplicationResult(400),
+            { Action: ReplicationAction.Register } when !limits.TryAcquire(fromPeer: true) => new ReplicationResult(429),
+            _ => operations.Execute(item, isReplication: true) switch
             {
                 { StatusCode: 204 } => new ReplicationResult(200),
                 var result => result,
-            }).ToList();
+            },
+        }).ToList();
         return Results.Bytes(ReplicationJson.WriteResults(results), Json);
     }
 
@@ -263,6 +288,7 @@ public static class EurekaApi
     private static IResult ApplicationsResult(IReadOnlyList<Application> applications) =>
         Results.Bytes(EurekaJson.ApplicationsDocument(new Applications(applications, AppsHashCode.Compute(applications.SelectMany(a => a.Instances)), 1)), Json);
 
+    /// <summary>A peer's write (the header counts only with the peer's credential, see <see cref="DiscoveryAccess"/>): applied as it is and not forwarded again.</summary>
     private static bool IsReplication(HttpContext context) =>
         string.Equals(context.Request.Headers[PeerReplicator.ReplicationHeader], "true", StringComparison.OrdinalIgnoreCase);
 

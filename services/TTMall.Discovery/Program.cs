@@ -5,7 +5,7 @@ builder.AddServiceDefaults();
 builder.AddDiscoveryServer();
 
 var app = builder.Build();
-app.UseRateLimiter();
+app.UseLoopbackHostOnly();
 app.MapDefaultEndpoints();
 app.MapEurekaApi();
 app.MapStatusPage();

@@ -147,7 +147,7 @@ public sealed class BadInputTests(DiscoveryServerFixture server) : IClassFixture
         using var response = await eureka.PostAsync($"apps/{app}", $"<instance><app>{app}</app></instance>", contentType: "application/xml");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("JSON", await response.Content.ReadAsStringAsync());
     }
 

@@ -154,7 +154,7 @@ public sealed class JsonShapeTests(DiscoveryServerFixture server) : IClassFixtur
     {
         using var eureka = server.Client();
         var (app, id, host) = (Unique.App(), Unique.Id(), Unique.Id("host"));
-        var vip = Unique.Id("vip");
+        var vip = app.ToLowerInvariant();
         var lenient = InstanceJson.Create(app, id, vip: vip, secureVip: vip);
         lenient["port"] = JsonNode.Parse("""{"$":"8080","@enabled":true}""");
         lenient["isCoordinatingDiscoveryServer"] = false;

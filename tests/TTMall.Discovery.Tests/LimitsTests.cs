@@ -5,7 +5,7 @@ using TTMall.Discovery.Tests.Support;
 
 namespace TTMall.Discovery.Tests;
 
-/// <summary>What protects the server: a body size limit, a registration rate limit and an instance cap; it keeps serving through all.</summary>
+/// <summary>What protects the server: a body size limit, registration rate limits and bounds on what it holds; it keeps serving through all.</summary>
 public sealed class LimitsTests
 {
     [Fact]
@@ -36,6 +36,7 @@ public sealed class LimitsTests
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "apps/ORDERS") { Content = content };
         request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = TestDiscovery.App("ORDERS");
         using var tooBig = await eureka.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
@@ -71,24 +72,29 @@ public sealed class LimitsTests
     }
 
     [Fact]
-    public async Task Replicated_registrations_are_not_rate_limited()
+    public async Task Replicated_registrations_have_a_budget_of_their_own()
     {
         await using var peer = await DiscoveryPeer.StartAsync(null, "--Discovery:RegistrationsPerSecond=5");
         using var eureka = EurekaTestClient.For(peer);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => eureka.RegisterAsync(InstanceJson.Create("PEER", $"peer-{i}"), replication: true)));
+        // The peers' storm has not spent the clients' budget.
+        using var client = await eureka.RegisterAsync(InstanceJson.Create("CLIENT", "client-1"));
 
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
+        var accepted = responses.Count(r => r.StatusCode == HttpStatusCode.NoContent);
+        Assert.Equal(30, accepted + responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.InRange(accepted, 5, 15);
+        Assert.Equal(HttpStatusCode.NoContent, client.StatusCode);
         foreach (var response in responses)
         {
             response.Dispose();
         }
 
-        Assert.Equal(30, Envelope.Instances(await eureka.ApplicationsAsync()).Count);
+        Assert.Equal(accepted + 1, Envelope.Instances(await eureka.ApplicationsAsync()).Count);
     }
 
     [Fact]
-    public async Task A_full_registry_refuses_new_instances_with_503_but_accepts_known_ones_again()
+    public async Task A_full_registry_refuses_new_instances_with_507_but_accepts_known_ones_again()
     {
         await using var peer = await DiscoveryPeer.StartAsync(null, "--Discovery:MaxInstances=3");
         using var eureka = EurekaTestClient.For(peer);
@@ -100,8 +106,8 @@ public sealed class LimitsTests
         using var fourth = await eureka.RegisterAsync(InstanceJson.Create("ORDERS", "orders-4"));
         using var replicatedFourth = await eureka.RegisterAsync(InstanceJson.Create("ORDERS", "orders-4"), replication: true);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, fourth.StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, replicatedFourth.StatusCode);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, fourth.StatusCode);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, replicatedFourth.StatusCode);
         Assert.Null(await eureka.InstanceOrNullAsync("ORDERS", "orders-4"));
         await eureka.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-2", status: "DOWN"));
         Assert.Equal("DOWN", (string?)(await eureka.InstanceAsync("ORDERS", "orders-2"))["status"]);

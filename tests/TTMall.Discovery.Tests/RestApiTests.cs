@@ -168,8 +168,9 @@ public sealed class RestApiTests(DiscoveryServerFixture server) : IClassFixture<
     {
         using var eureka = server.Client(prefix);
         var (app, id, vip) = (Unique.App(), Unique.Id(), Unique.Id("vip"));
-        await eureka.RegisterOkAsync(InstanceJson.Create(app, id, vip: $"{vip}, {vip}-v2", secureVip: $"{vip}-secure"));
-        await eureka.RegisterOkAsync(InstanceJson.Create(Unique.App(), Unique.Id(), vip: $"{vip}-other"));
+        // As a peer: an application may name only itself as its VIP address (AuthenticationTests), a peer copies any.
+        await eureka.RegisterOkAsync(InstanceJson.Create(app, id, vip: $"{vip}, {vip}-v2", secureVip: $"{vip}-secure"), replication: true);
+        await eureka.RegisterOkAsync(InstanceJson.Create(Unique.App(), Unique.Id(), vip: $"{vip}-other"), replication: true);
 
         foreach (var path in new[] { $"vips/{vip}", $"vips/{vip.ToUpperInvariant()}", $"vips/{vip}-V2", $"svips/{vip}-secure", $"svips/{vip.ToUpperInvariant()}-SECURE" })
         {
@@ -187,7 +188,7 @@ public sealed class RestApiTests(DiscoveryServerFixture server) : IClassFixture<
     {
         using var eureka = server.Client(prefix);
         var vip = Unique.Id("vip");
-        await eureka.RegisterOkAsync(InstanceJson.Create(Unique.App(), Unique.Id(), vip: vip, secureVip: $"{vip}-secure"));
+        await eureka.RegisterOkAsync(InstanceJson.Create(Unique.App(), Unique.Id(), vip: vip, secureVip: $"{vip}-secure"), replication: true);
 
         foreach (var path in new[] { $"vips/{Unique.Id("vip")}", $"svips/{Unique.Id("vip")}", $"svips/{vip}", $"vips/{vip}-secure" })
         {

@@ -9,7 +9,7 @@ public class SmokeTests
     public async Task A_registered_instance_is_listed_and_an_unknown_one_is_404_without_a_body()
     {
         await using var peer = await DiscoveryPeer.StartAsync();
-        using var http = new HttpClient { BaseAddress = peer.EurekaUri };
+        using var http = new HttpClient { BaseAddress = peer.EurekaUri, DefaultRequestHeaders = { Authorization = TestDiscovery.App("SMOKE") } };
 
         using var register = await http.PostAsync("apps/SMOKE", new StringContent(
             """{"instance":{"instanceId":"smoke-1","hostName":"localhost","app":"SMOKE","ipAddr":"127.0.0.1","port":{"$":5000,"@enabled":"true"},"dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$MyDataCenterInfo","name":"MyOwn"}}}""",

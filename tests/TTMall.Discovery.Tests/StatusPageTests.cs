@@ -43,17 +43,20 @@ public sealed class StatusPageTests(DiscoveryServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_status_page_encodes_what_instances_send()
+    public async Task An_id_that_would_be_markup_is_refused_and_never_reaches_the_page()
     {
         using var eureka = server.Client();
         var app = Unique.App();
         var hostile = $"<script>alert('{Unique.Id()}')</script>";
-        await eureka.RegisterOkAsync(InstanceJson.Create(app, hostile));
+        using var refused = await eureka.RegisterAsync(InstanceJson.Create(app, hostile));
+        var id = Unique.Id();
+        await eureka.RegisterOkAsync(InstanceJson.Create(app, id));
 
         var html = await eureka.Http.GetStringAsync(server.Peer.BaseUri);
 
-        Assert.DoesNotContain(hostile, html);
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(hostile), html);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(id, html);
+        Assert.DoesNotContain("<script>", html);
     }
 
     private async Task<double> LeaseAgeAsync(EurekaTestClient eureka, string app, string id)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TTMall.ServiceDefaults;
 
 namespace TTMall.Discovery.Registry;
 
@@ -6,21 +7,14 @@ namespace TTMall.Discovery.Registry;
 public sealed class Eviction(IOptions<DiscoveryOptions> options, InstanceRegistry registry, TimeProvider time, ILogger<Eviction> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.EvictionIntervalMs), time);
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync("Eviction", TimeSpan.FromMilliseconds(options.Value.EvictionIntervalMs), _ =>
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            foreach (var evicted in registry.EvictExpired())
             {
-                foreach (var evicted in registry.EvictExpired())
-                {
-                    logger.LogInformation("Evicted {App}/{Id}: no heartbeat for {Duration} s.", evicted.App, evicted.InstanceId, evicted.LeaseInfo.DurationInSecs);
-                }
+                logger.LogInformation("Evicted {App}/{Id}: no heartbeat for {Duration} s.", evicted.App, evicted.InstanceId, evicted.LeaseInfo.DurationInSecs);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+
+            return Task.CompletedTask;
+        }, logger, time, stoppingToken);
 }

@@ -4,7 +4,15 @@ using TTMall.Eureka;
 
 namespace TTMall.Discovery.Registry;
 
-public enum RegisterOutcome { Registered, Full }
+public enum RegisterOutcome { Registered, Invalid, Full }
+
+/// <summary>What became of a registration, and why when it was refused.</summary>
+public sealed record RegisterResult(RegisterOutcome Outcome, string? Reason = null)
+{
+    public static RegisterResult Registered { get; } = new(RegisterOutcome.Registered);
+}
+
+public enum MetadataOutcome { Updated, NotFound, Invalid }
 
 public enum RenewOutcome { Renewed, NotFound, Conflict }
 
@@ -31,6 +39,9 @@ public sealed class RegistryDocument(byte[] json)
 /// the full and delta documents cached until the next change. One lock guards it all, so a document and its
 /// hashcode always describe the same moment. Heartbeats that change nothing leave the cached documents valid,
 /// which is what keeps a heartbeat storm and frequent fetches cheap together.
+/// Every instance enters through <see cref="Register"/>, whoever sends it (a client, a peer, a peer's copy at start),
+/// and is checked there against <see cref="InstanceRules"/> and the registry's bounds (instances, instances per
+/// application, bytes), so the full and delta documents stay small whatever is sent.
 /// </summary>
 public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimeProvider time)
 {
@@ -38,8 +49,10 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     private readonly Dictionary<string, Dictionary<string, Lease>> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Lease> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InstanceStatus> _overrides = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long At, InstanceInfo Instance)> _recent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Change> _recent = new(StringComparer.Ordinal);
     private readonly RenewalMeter _renewals = new();
+    private long _bytes;
+    private long _recentBytes;
     private long _version = 1;
     private RegistryDocument? _full;
     private RegistryDocument? _delta;
@@ -60,23 +73,28 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
         }
     }
 
-    /// <summary>Registers or replaces an instance. A stored copy with a newer lastDirtyTimestamp is kept, as Eureka does.</summary>
-    public RegisterOutcome Register(InstanceInfo incoming)
+    /// <summary>
+    /// Registers or replaces an instance. A stored copy with a newer lastDirtyTimestamp is kept, as Eureka does. An
+    /// instance that breaks <see cref="InstanceRules"/> is refused (Invalid), as is a new one beyond the registry's bounds (Full).
+    /// Lease terms are clamped to what <see cref="InstanceRules"/> allows.
+    /// </summary>
+    public RegisterResult Register(InstanceInfo incoming)
     {
         lock (_lock)
         {
             var now = Now;
-            _byId.TryGetValue(incoming.InstanceId, out var existing);
-            if (existing is null && _byId.Count >= Options.MaxInstances)
-            {
-                return RegisterOutcome.Full;
-            }
-
             if (incoming.LastDirtyTimestamp == 0)
             {
                 incoming = incoming with { LastDirtyTimestamp = now };
             }
 
+            incoming = incoming with { LeaseInfo = InstanceRules.Clamped(incoming.LeaseInfo), ActionType = null };
+            if (InstanceRules.Problem(incoming, now) is { } problem)
+            {
+                return new(RegisterOutcome.Invalid, problem);
+            }
+
+            _byId.TryGetValue(incoming.InstanceId, out var existing);
             var reported = incoming.Status;
             if (existing is not null && existing.Instance.LastDirtyTimestamp > incoming.LastDirtyTimestamp)
             {
@@ -84,12 +102,18 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
                 reported = existing.ReportedStatus;
             }
 
+            var bytes = EurekaJson.InstanceDocument(incoming).Length;
+            if (Bound(existing, incoming.App, bytes) is { } full)
+            {
+                return new(RegisterOutcome.Full, full);
+            }
+
             if (incoming.OverriddenStatus != InstanceStatus.UNKNOWN && !_overrides.ContainsKey(incoming.InstanceId))
             {
                 _overrides[incoming.InstanceId] = incoming.OverriddenStatus;
             }
 
-            if (existing is not null && existing.App != incoming.App)
+            if (existing is not null)
             {
                 Remove(existing);
             }
@@ -99,18 +123,12 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
                 RegistrationTimestamp = now,
                 LastRenewalTimestamp = now,
                 ServiceUpTimestamp = existing?.ServiceUpTimestamp ?? 0,
+                Bytes = bytes,
             };
             Apply(lease, now);
-
-            if (!_apps.TryGetValue(lease.App, out var instances))
-            {
-                _apps[lease.App] = instances = new Dictionary<string, Lease>(StringComparer.Ordinal);
-            }
-
-            instances[incoming.InstanceId] = lease;
-            _byId[incoming.InstanceId] = lease;
+            Add(lease);
             Changed(lease, existing is null ? ActionType.ADDED : ActionType.MODIFIED, now);
-            return RegisterOutcome.Registered;
+            return RegisterResult.Registered;
         }
     }
 
@@ -223,13 +241,14 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
         }
     }
 
-    public bool UpdateMetadata(string app, string id, IReadOnlyDictionary<string, string> entries)
+    /// <summary>Adds or replaces metadata entries; the instance with them must still keep <see cref="InstanceRules"/> and the registry's bounds.</summary>
+    public (MetadataOutcome Outcome, string? Reason) UpdateMetadata(string app, string id, IReadOnlyDictionary<string, string> entries)
     {
         lock (_lock)
         {
             if (Find(app, id) is not { } lease)
             {
-                return false;
+                return (MetadataOutcome.NotFound, null);
             }
 
             var metadata = new Dictionary<string, string>(lease.Instance.Metadata);
@@ -239,9 +258,18 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
             }
 
             var now = Now;
-            lease.Instance = lease.Instance with { Metadata = metadata, LastDirtyTimestamp = now };
+            var updated = lease.Instance with { Metadata = metadata, LastDirtyTimestamp = now };
+            var bytes = EurekaJson.InstanceDocument(updated).Length;
+            if ((InstanceRules.Problem(updated) ?? Bound(lease, app, bytes)) is { } problem)
+            {
+                return (MetadataOutcome.Invalid, problem);
+            }
+
+            _bytes += bytes - lease.Bytes;
+            lease.Bytes = bytes;
+            lease.Instance = updated;
             Changed(lease, ActionType.MODIFIED, now);
-            return true;
+            return (MetadataOutcome.Updated, null);
         }
     }
 
@@ -305,7 +333,7 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
             var cutoff = now - retention;
             foreach (var stale in _recent.Where(r => r.Value.At < cutoff).Select(r => r.Key).ToList())
             {
-                _recent.Remove(stale);
+                Forget(stale);
             }
 
             var apps = _recent.Values
@@ -381,8 +409,40 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     private static long DirtyTimestamp(Lease lease, long? replicated, long now) =>
         replicated is { } origin ? Math.Max(origin, lease.Instance.LastDirtyTimestamp) : now;
 
+    /// <summary>Why one more instance (or a larger one) would pass the registry's bounds, or null.</summary>
+    private string? Bound(Lease? existing, string app, int bytes)
+    {
+        var o = Options;
+        if (existing is null && _byId.Count >= o.MaxInstances)
+        {
+            return $"the registry holds {_byId.Count} instances, its limit";
+        }
+
+        if ((existing is null || existing.App != app) && _apps.TryGetValue(app, out var instances) && instances.Count >= o.MaxInstancesPerApp)
+        {
+            return $"{app} has {instances.Count} instances, the limit per application";
+        }
+
+        return _bytes - (existing?.Bytes ?? 0) + bytes > o.MaxRegistryBytes
+            ? $"the registry would exceed {o.MaxRegistryBytes} bytes"
+            : null;
+    }
+
+    private void Add(Lease lease)
+    {
+        if (!_apps.TryGetValue(lease.App, out var instances))
+        {
+            _apps[lease.App] = instances = new Dictionary<string, Lease>(StringComparer.Ordinal);
+        }
+
+        instances[lease.Instance.InstanceId] = lease;
+        _byId[lease.Instance.InstanceId] = lease;
+        _bytes += lease.Bytes;
+    }
+
     private void Remove(Lease lease)
     {
+        _bytes -= lease.Bytes;
         _byId.Remove(lease.Instance.InstanceId);
         if (_apps.TryGetValue(lease.App, out var instances))
         {
@@ -419,11 +479,45 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
     private void Changed(Lease lease, ActionType action, long now)
     {
         lease.Instance = lease.Instance with { LastUpdatedTimestamp = now };
-        _recent[lease.Instance.InstanceId] = (now, Snapshot(lease) with { ActionType = action });
+        var id = lease.Instance.InstanceId;
+        Forget(id);
+        // A removed instance is only news of its going: its metadata would cost every reader and tell it nothing.
+        var change = Snapshot(lease) with
+        {
+            ActionType = action,
+            Metadata = action == ActionType.DELETED ? new Dictionary<string, string>() : lease.Instance.Metadata,
+        };
+        var bytes = action == ActionType.DELETED ? EurekaJson.InstanceDocument(change).Length : lease.Bytes;
+        _recent[id] = new Change(now, change, bytes);
+        _recentBytes += bytes;
+        if (_recentBytes > Options.MaxDeltaBytes)
+        {
+            // A flood of changes: the oldest go, down to nine tenths, so this happens once in many changes.
+            foreach (var oldest in _recent.OrderBy(r => r.Value.At).Select(r => r.Key).ToList())
+            {
+                if (_recentBytes <= Options.MaxDeltaBytes * 9L / 10 || oldest == id)
+                {
+                    break;
+                }
+
+                Forget(oldest);
+            }
+        }
+
         _version++;
         _full = null;
         _delta = null;
     }
+
+    private void Forget(string id)
+    {
+        if (_recent.Remove(id, out var change))
+        {
+            _recentBytes -= change.Bytes;
+        }
+    }
+
+    private sealed record Change(long At, InstanceInfo Instance, int Bytes);
 
     private List<Application> CurrentApplications() =>
         [.. _apps.OrderBy(a => a.Key, StringComparer.Ordinal)
@@ -465,6 +559,10 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
         public long LastRenewalTimestamp { get; set; }
         public long EvictionTimestamp { get; set; }
         public long ServiceUpTimestamp { get; set; }
+
+        /// <summary>The instance's size as JSON, counted against MaxRegistryBytes.</summary>
+        public int Bytes { get; set; }
+
         public long DurationMs => 1000L * (Instance.LeaseInfo.DurationInSecs > 0 ? Instance.LeaseInfo.DurationInSecs : LeaseInfo.DefaultDurationInSecs);
     }
 

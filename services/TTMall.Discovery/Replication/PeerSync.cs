@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TTMall.Discovery.Registry;
 using TTMall.Eureka;
@@ -7,17 +6,17 @@ namespace TTMall.Discovery.Replication;
 
 /// <summary>
 /// A starting server copies the registry from the first peer that answers, before it serves anything, so a
-/// restarted peer does not hand clients an empty registry. Copied instances are not forwarded again.
+/// restarted peer does not hand clients an empty registry. Copied instances are not forwarded again; each is checked
+/// as any registration is, and one the rules refuse is left out. A peer that answers nothing usable is no reason not to start.
 /// </summary>
 public sealed class PeerSync(
     IOptions<DiscoveryOptions> options,
-    IHttpClientFactory httpClients,
+    PeerClient peers,
     InstanceRegistry registry,
     ILogger<PeerSync> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var http = httpClients.CreateClient(PeerReplicator.HttpClientName);
         foreach (var peer in options.Value.Peers)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -26,19 +25,20 @@ public sealed class PeerSync(
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(peer, "apps"));
                 request.Headers.Add(PeerReplicator.ReplicationHeader, "true");
-                using var response = await http.SendAsync(request, timeout.Token);
+                using var response = await peers.Http.SendAsync(request, timeout.Token);
                 response.EnsureSuccessStatusCode();
-                using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token);
+                using var document = await EurekaJson.ParseAsync(response.Content, timeout.Token);
                 var instances = EurekaJson.ReadApplicationsDocument(document.RootElement).AllInstances.ToList();
-                foreach (var instance in instances)
+                var refused = instances.Select(registry.Register).Where(r => r.Outcome != RegisterOutcome.Registered).ToList();
+                if (refused.Count > 0)
                 {
-                    registry.Register(instance);
+                    logger.LogWarning("Left out {Refused} of the {Count} instances peer {Peer} holds, for example: {Reason}", refused.Count, instances.Count, peer, refused[0].Reason);
                 }
 
-                logger.LogInformation("Copied {Count} instances from peer {Peer}.", instances.Count, peer);
+                logger.LogInformation("Copied {Count} instances from peer {Peer}.", instances.Count - refused.Count, peer);
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 logger.LogInformation("Peer {Peer} has no registry to copy ({Reason}).", peer, e.Message);
             }

@@ -22,15 +22,15 @@ public sealed record ReplicationItem(
         action == ReplicationAction.Register ? stored : null);
 }
 
-/// <summary>A peer's answer to one item: an HTTP status, and for 409 its newer copy of the instance.</summary>
-public sealed record ReplicationResult(int StatusCode, InstanceInfo? Entity = null);
+/// <summary>A peer's answer to one item: an HTTP status, for 409 its newer copy of the instance, and why it refused (not sent to peers).</summary>
+public sealed record ReplicationResult(int StatusCode, InstanceInfo? Entity = null, string? Reason = null);
 
 public static class ReplicationJson
 {
     public static byte[] WriteBatch(IReadOnlyList<ReplicationItem> items)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, EurekaJson.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteStartArray("replicationList");
@@ -79,7 +79,7 @@ public static class ReplicationJson
         }
 
         return [.. list.EnumerateArray().Select(e => new ReplicationItem(
-            Enum.Parse<ReplicationAction>(Text(e, "action") ?? throw new JsonException("action is missing"), ignoreCase: true),
+            Action(Text(e, "action")),
             Text(e, "appName")?.ToUpperInvariant() ?? throw new JsonException("appName is missing"),
             Text(e, "id") ?? throw new JsonException("id is missing"),
             long.TryParse(Text(e, "lastDirtyTimestamp"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var dirty) ? dirty : null,
@@ -91,7 +91,7 @@ public static class ReplicationJson
     public static byte[] WriteResults(IReadOnlyList<ReplicationResult> results)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, EurekaJson.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteStartArray("responseList");
@@ -121,6 +121,11 @@ public static class ReplicationJson
                 e.TryGetProperty("statusCode", out var code) && code.TryGetInt32(out var status) ? status : 0,
                 e.TryGetProperty("responseEntity", out var entity) && entity.ValueKind == JsonValueKind.Object ? EurekaJson.ReadInstance(entity) : null))]
             : [];
+
+    /// <summary>One action by its exact name: Enum.Parse would also take "1" or "Register, Cancel" (read as Cancel).</summary>
+    private static ReplicationAction Action(string? text) =>
+        Enum.GetValues<ReplicationAction>().Where(a => string.Equals(a.ToString(), text, StringComparison.OrdinalIgnoreCase)).Cast<ReplicationAction?>().FirstOrDefault()
+        ?? throw new JsonException(text is null ? "action is missing" : "unknown action");
 
     private static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -7,14 +8,22 @@ namespace TTMall.Discovery.Tests.Support;
 /// <summary>
 /// Speaks Eureka's REST protocol to one server under one prefix ("eureka/" or "eureka/v2/"), the way clients
 /// and peers do. Methods that return a response leave the asserting to the test; the *OkAsync ones assert success.
+/// Writes carry, by default, the credential of the application their path names, and the peers' credential with the
+/// replication header, as the rightful owners send them; <see cref="As"/> makes a client that sends another one (or none).
 /// </summary>
-public sealed class EurekaTestClient(Uri eurekaUri) : IDisposable
+public sealed class EurekaTestClient(Uri eurekaUri, Func<string, bool, AuthenticationHeaderValue?>? credential = null) : IDisposable
 {
     public const string ReplicationHeader = "x-netflix-discovery-replication";
+
+    private readonly Func<string, bool, AuthenticationHeaderValue?> _credential = credential ?? TestDiscovery.Owner;
 
     public HttpClient Http { get; } = new() { BaseAddress = eurekaUri, Timeout = TimeSpan.FromSeconds(10) };
 
     public static EurekaTestClient For(DiscoveryPeer peer, string prefix = "eureka/") => new(new Uri(peer.BaseUri, prefix));
+
+    /// <summary>A client of the same server that sends <paramref name="credential"/> (null: none) with every request.</summary>
+    public EurekaTestClient As(AuthenticationHeaderValue? credential) => new(Http.BaseAddress!, (_, _) => credential);
+
 
     // ---------------------------------------------------------------- writes
 
@@ -56,6 +65,7 @@ public sealed class EurekaTestClient(Uri eurekaUri) : IDisposable
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, bool replication = false, HttpContent? content = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = method == HttpMethod.Get && !replication ? null : _credential(path, replication);
         if (replication)
         {
             request.Headers.Add(ReplicationHeader, "true");
