@@ -10,6 +10,7 @@ using Polly;
 using Polly.Timeout;
 using Microsoft.Extensions.Logging;
 using TTMall.ServiceDefaults.Discovery;
+using TTMall.ServiceDefaults.Http;
 using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Authentication;
 using OpenTelemetry;
@@ -31,6 +32,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(TTMall.ServiceDefaults.ServiceInstance.FromEnvironment(builder.Environment.ApplicationName));
         builder.Services.AddProblemDetails();
         builder.Services.AddBadRequestProblemDetails();
+        builder.Services.AddRequestBodyBound();
+        builder.Services.AddClientAddressFromGateway();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, HeadRequests.RouteAsGet>();
         // Chinese product names stay readable in responses instead of \uXXXX escapes.
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         builder.Services.AddOpenApi();
@@ -132,13 +136,16 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// <c>/health</c>: ready, every store answers. <c>/alive</c>: the process is up. Both in every environment:
     /// the orchestrator, the gateway and discovery depend on them. Also problem details for unhandled errors,
-    /// the instance header, and the OpenAPI document with a browsable reference in Development.
+    /// the instance header, HEAD wherever GET is, bounded UTF-8 request bodies (<see cref="RequestBodies"/>), and the
+    /// OpenAPI document with a browsable reference in Development.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseHeadAgainAfterRouting();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<TTMall.ServiceDefaults.ServiceInstanceHeaderMiddleware>();
+        app.UseRequestBodyRules();
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
         {
             // After the status-code pages, so a missing or rejected token is answered with problem details too

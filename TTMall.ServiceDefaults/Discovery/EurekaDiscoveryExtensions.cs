@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.ServiceDiscovery;
@@ -24,6 +25,7 @@ public static class EurekaDiscoveryExtensions
             return false;
         }
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EurekaServers>();
         builder.Services.AddSingleton<EurekaRegistry>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<EurekaRegistry>());

@@ -48,9 +48,9 @@ public sealed class EurekaServiceEndpointProviderFactory(EurekaRegistry registry
                     $"No instance of '{service}' is UP in the Eureka registry{(registry.HasFetched ? "" : " (no registry fetched yet)")}.");
             }
 
-            foreach (var instance in instances)
+            // Routable instances all have an address; one without is skipped, not dereferenced, should that ever change.
+            foreach (var uri in instances.Select(i => i.BaseUri).OfType<Uri>())
             {
-                var uri = instance.BaseUri!;
                 endpoints.Endpoints.Add(ServiceEndpoint.Create(new DnsEndPoint(uri.Host, uri.Port)));
             }
         }

@@ -11,7 +11,10 @@ public sealed class EurekaClientOptions
     /// <summary>Off: no registration, no registry; service names cannot be resolved.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Server URLs, comma-separated, tried in order; the first that answers is kept until it fails.</summary>
+    /// <summary>
+    /// Server URLs, comma-separated, tried in order; the first that answers is kept until it fails. Each may carry the
+    /// application's credential (<c>http://APP:password@localhost:8761/eureka/</c>), sent to that server as HTTP Basic.
+    /// </summary>
     public string ServiceUrl { get; set; } = "http://localhost:8761/eureka/";
 
     public bool ShouldRegisterWithEureka { get; set; } = true;
@@ -41,6 +44,7 @@ public sealed class EurekaInstanceOptions
     /// <summary>0: the port the server actually listens on.</summary>
     public int Port { get; set; }
 
+    /// <summary>The application's name (any case; the lower-case name when unset): the registry refuses another application's.</summary>
     public string? VipAddress { get; set; }
     public int LeaseRenewalIntervalInSeconds { get; set; } = 30;
     public int LeaseExpirationDurationInSeconds { get; set; } = 90;

@@ -133,7 +133,8 @@ public sealed class EurekaRegistration(
                 logger.LogWarning("Eureka refused to register {App}/{Id}: {Status} {Reason}", instance.App, instance.InstanceId, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
             }
         }
-        catch (HttpRequestException e)
+        // Whatever a server answers (or fails to), the process goes on: the next heartbeat tries again.
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("Could not register {App}/{Id}: {Reason}. The next heartbeat tries again.", instance.App, instance.InstanceId, e.Message);
         }
@@ -160,7 +161,7 @@ public sealed class EurekaRegistration(
                 await RegisterAsync(instance with { LastDirtyTimestamp = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
             }
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
             logger.LogDebug("Heartbeat of {App}/{Id} failed: {Reason}", instance.App, instance.InstanceId, e.Message);
         }
@@ -200,7 +201,7 @@ public sealed class EurekaRegistration(
                 CancellationToken.None);
             logger.LogInformation("Left the registry: {App}/{Id} ({Status}).", instance.App, instance.InstanceId, (int)response.StatusCode);
         }
-        catch (HttpRequestException e)
+        catch (Exception e)
         {
             logger.LogWarning("Could not leave the registry: {Reason}. The lease expires on its own.", e.Message);
         }

@@ -15,10 +15,15 @@ namespace TTMall.ServiceDefaults.Discovery;
 /// stays in use. Endpoints that refuse connections, or leave a request unanswered, are set aside at once and probed (a
 /// connection, or their health check URL) until they answer again.
 /// Readers get a change token that fires whenever what they would route to changes.
+/// Registry data is untrusted: an instance that breaks <see cref="InstanceRules"/>, or has no address to route to, is kept
+/// in the copy (it counts in the apps hashcode) but never routed to, with one warning; a document beyond
+/// <see cref="EurekaJson.MaxDocumentBytes"/> or of the wrong shape is refused; and neither loop (fetching, probing) ends
+/// for anything a server sends.
 /// </summary>
 public sealed class EurekaRegistry(
     EurekaServers servers,
     IOptions<EurekaClientOptions> options,
+    TimeProvider time,
     ILogger<EurekaRegistry> logger) : BackgroundService
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(250);
@@ -29,6 +34,11 @@ public sealed class EurekaRegistry(
     private readonly ConcurrentDictionary<(string Host, int Port), Uri?> _unreachable = new();
     private readonly Lock _lock = new();
     private Dictionary<string, Dictionary<string, InstanceInfo>> _apps = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The instances in the copy that no one may route to, with why. Keyed by application and id, as the copy is: an id is
+    /// unique within its application only, and a bad instance must not condemn (nor a good one clear) its namesake.
+    /// </summary>
+    private Dictionary<(string App, string Id), string> _unusable = [];
     private string _routingSignature = "";
     private CancellationTokenSource _changed = new();
     private bool _serversDown;
@@ -56,10 +66,10 @@ public sealed class EurekaRegistry(
     {
         lock (_lock)
         {
-            var byVip = _apps.Values.SelectMany(a => a.Values)
+            var byVip = Usable(_apps.Values.SelectMany(a => a.Values))
                 .Where(i => i.VipAddress?.Split(',', StringSplitOptions.TrimEntries).Any(v => string.Equals(v, service, StringComparison.OrdinalIgnoreCase)) == true)
                 .ToList();
-            return byVip.Count > 0 || !_apps.TryGetValue(service.ToUpperInvariant(), out var app) ? byVip : [.. app.Values];
+            return byVip.Count > 0 || !_apps.TryGetValue(service.ToUpperInvariant(), out var app) ? byVip : [.. Usable(app.Values)];
         }
     }
 
@@ -110,52 +120,47 @@ public sealed class EurekaRegistry(
         }
 
         var interval = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.RegistryFetchIntervalSeconds));
-        var probing = ProbeUnreachableAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        await Task.WhenAll(
+            BackgroundLoop.RunAsync("Registry fetch", interval, FetchAsync, logger, time, stoppingToken),
+            BackgroundLoop.RunAsync("Probe of unanswering instances", ProbeEvery, ProbeUnreachableAsync, logger, time, stoppingToken));
+    }
+
+    private async Task FetchAsync(CancellationToken stoppingToken)
+    {
+        try
         {
-            try
+            if (!HasFetched || !await ApplyDeltaAsync(stoppingToken))
             {
-                if (!HasFetched || !await ApplyDeltaAsync(stoppingToken))
-                {
-                    await FetchFullAsync(stoppingToken);
-                }
-
-                if (_serversDown)
-                {
-                    _serversDown = false;
-                    logger.LogInformation("Eureka answers again; registry fetches resumed.");
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or JsonException && !stoppingToken.IsCancellationRequested)
-            {
-                if (!_serversDown)
-                {
-                    _serversDown = true;
-                    logger.LogWarning("No Eureka server answers ({Reason}); routing on the last registry fetched.", e.Message);
-                }
+                await FetchFullAsync(stoppingToken);
             }
 
-            try
+            if (_serversDown)
             {
-                await Task.Delay(interval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                _serversDown = false;
+                logger.LogInformation("Eureka answers again; registry fetches resumed.");
             }
         }
-
-        await probing;
+        catch (Exception e) when (e is HttpRequestException or JsonException && !stoppingToken.IsCancellationRequested)
+        {
+            if (!_serversDown)
+            {
+                _serversDown = true;
+                logger.LogWarning("No Eureka server answers with a registry ({Reason}); routing on the last registry fetched.", e.Message);
+            }
+        }
     }
 
     private async Task FetchFullAsync(CancellationToken ct)
     {
         var full = await GetAsync("apps/", ct);
-        var apps = full.Items.ToDictionary(
-            a => a.Name,
-            a => a.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal),
-            StringComparer.Ordinal);
-        Replace(apps);
+        var apps = new Dictionary<string, Dictionary<string, InstanceInfo>>(StringComparer.Ordinal);
+        var unusable = new Dictionary<(string App, string Id), string>();
+        foreach (var instance in full.AllInstances)
+        {
+            Take(apps, unusable, instance with { ActionType = null });
+        }
+
+        Replace(apps, unusable);
         _firstFetch.TrySetResult();
     }
 
@@ -164,25 +169,27 @@ public sealed class EurekaRegistry(
     {
         var delta = await GetAsync("apps/delta", ct);
         Dictionary<string, Dictionary<string, InstanceInfo>> apps;
+        Dictionary<(string App, string Id), string> unusable;
         lock (_lock)
         {
             apps = _apps.ToDictionary(a => a.Key, a => new Dictionary<string, InstanceInfo>(a.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+            unusable = new Dictionary<(string App, string Id), string>(_unusable);
         }
 
         foreach (var instance in delta.AllInstances)
         {
-            if (!apps.TryGetValue(instance.App, out var instances))
-            {
-                apps[instance.App] = instances = new Dictionary<string, InstanceInfo>(StringComparer.Ordinal);
-            }
-
             if (instance.ActionType == ActionType.DELETED)
             {
-                instances.Remove(instance.InstanceId);
+                if (apps.TryGetValue(instance.App, out var instances))
+                {
+                    instances.Remove(instance.InstanceId);
+                }
+
+                unusable.Remove((instance.App, instance.InstanceId));
             }
             else
             {
-                instances[instance.InstanceId] = instance with { ActionType = null };
+                Take(apps, unusable, instance with { ActionType = null });
             }
         }
 
@@ -191,19 +198,41 @@ public sealed class EurekaRegistry(
             return false;
         }
 
-        Replace(apps);
+        Replace(apps, unusable);
         return true;
     }
+
+    /// <summary>Puts an instance into a copy of the registry, noting when it is one no one may route to.</summary>
+    private static void Take(Dictionary<string, Dictionary<string, InstanceInfo>> apps, Dictionary<(string App, string Id), string> unusable, InstanceInfo instance)
+    {
+        if (!apps.TryGetValue(instance.App, out var instances))
+        {
+            apps[instance.App] = instances = new Dictionary<string, InstanceInfo>(StringComparer.Ordinal);
+        }
+
+        instances[instance.InstanceId] = instance;
+        // The rules let an instance have no port enabled (it is in the registry, not reachable); a reader has nowhere to send it anything.
+        if ((InstanceRules.Problem(instance) ?? (instance.BaseUri is null ? "no enabled port gives it an address" : null)) is { } problem)
+        {
+            unusable[(instance.App, instance.InstanceId)] = problem;
+        }
+        else
+        {
+            unusable.Remove((instance.App, instance.InstanceId));
+        }
+    }
+
+    private IEnumerable<InstanceInfo> Usable(IEnumerable<InstanceInfo> instances) => instances.Where(i => !_unusable.ContainsKey((i.App, i.InstanceId)));
 
     private async Task<Applications> GetAsync(string path, CancellationToken ct)
     {
         using var response = await servers.SendAsync(server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)), ct);
         response.EnsureSuccessStatusCode();
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        using var document = await EurekaJson.ParseAsync(response.Content, ct);
         return EurekaJson.ReadApplicationsDocument(document.RootElement);
     }
 
-    private void Replace(Dictionary<string, Dictionary<string, InstanceInfo>> apps)
+    private void Replace(Dictionary<string, Dictionary<string, InstanceInfo>> apps, Dictionary<(string App, string Id), string> unusable)
     {
         foreach (var (name, instances) in apps.Where(a => a.Value.Count == 0).ToList())
         {
@@ -211,14 +240,23 @@ public sealed class EurekaRegistry(
         }
 
         var signature = string.Join("|", apps.OrderBy(a => a.Key, StringComparer.Ordinal).SelectMany(a =>
-            a.Value.Values.OrderBy(i => i.InstanceId, StringComparer.Ordinal)
+            a.Value.Values.Where(i => !unusable.ContainsKey((a.Key, i.InstanceId))).OrderBy(i => i.InstanceId, StringComparer.Ordinal)
                 .Select(i => $"{a.Key}/{i.InstanceId}/{i.EffectiveStatus}/{i.BaseUri}/{i.VipAddress}")));
         bool changed;
+        Dictionary<(string App, string Id), string> before;
         lock (_lock)
         {
+            before = _unusable;
             _apps = apps;
+            _unusable = unusable;
             changed = signature != _routingSignature;
             _routingSignature = signature;
+        }
+
+        foreach (var ((app, id), problem) in unusable.Where(u => !before.ContainsKey(u.Key)))
+        {
+            // Shown: a bad id may hold line breaks or control characters that would forge or break log lines.
+            logger.LogWarning("Not routing to instance {Id} of {App}: {Problem}.", InstanceRules.Shown(id), InstanceRules.Shown(app), problem);
         }
 
         if (changed)
@@ -229,29 +267,17 @@ public sealed class EurekaRegistry(
 
     private async Task ProbeUnreachableAsync(CancellationToken ct)
     {
-        while (!ct.IsCancellationRequested)
+        foreach (var ((host, port), health) in _unreachable)
         {
-            try
+            if (RegisteredInstance(host, port) is null)
             {
-                await Task.Delay(ProbeEvery, ct);
+                // It left the registry: nothing will route to it, so there is nothing to probe.
+                _unreachable.TryRemove((host, port), out _);
             }
-            catch (OperationCanceledException)
+            else if (await (health is null ? AcceptsConnectionsAsync(host, port, ct) : AnswersAsync(health, ct)) && _unreachable.TryRemove((host, port), out _))
             {
-                return;
-            }
-
-            foreach (var ((host, port), health) in _unreachable)
-            {
-                if (RegisteredInstance(host, port) is null)
-                {
-                    // It left the registry: nothing will route to it, so there is nothing to probe.
-                    _unreachable.TryRemove((host, port), out _);
-                }
-                else if (await (health is null ? AcceptsConnectionsAsync(host, port, ct) : AnswersAsync(health, ct)) && _unreachable.TryRemove((host, port), out _))
-                {
-                    logger.LogInformation("{Host}:{Port} answers again; routing to it.", host, port);
-                    SignalChange();
-                }
+                logger.LogInformation("{Host}:{Port} answers again; routing to it.", host, port);
+                SignalChange();
             }
         }
     }
@@ -260,7 +286,7 @@ public sealed class EurekaRegistry(
     {
         lock (_lock)
         {
-            return _apps.Values.SelectMany(a => a.Values).FirstOrDefault(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
+            return Usable(_apps.Values.SelectMany(a => a.Values)).FirstOrDefault(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -7,34 +6,61 @@ using Microsoft.IdentityModel.Tokens;
 namespace TTMall.ServiceDefaults.Security;
 
 /// <summary>
-/// <c>Jwt:*</c>: the key every service checks access tokens with (an Aspire parameter, passed by the AppHost),
-/// and who issues them for whom.
+/// <c>Jwt:*</c>: the keys access tokens are checked with (passed by the AppHost), the users service's signing
+/// key, and who issues them for whom.
 /// </summary>
 public sealed class JwtOptions
 {
     public const string Section = "Jwt";
 
-    /// <summary>HMAC-SHA256 key, at least 32 bytes of UTF-8.</summary>
+    /// <summary>
+    /// Only the users service: the private key new access tokens are signed with (ES256), a JWK with a kid.
+    /// No other service is given one, so no other service can mint a token.
+    /// </summary>
     public string SigningKey { get; set; } = "";
+
+    /// <summary>
+    /// The public keys tokens are checked with, a JWK set (<c>{"keys":[…]}</c>): the current signing key's and,
+    /// during a rotation, the previous one's until the tokens it signed have expired.
+    /// </summary>
+    public string PublicKeys { get; set; } = "";
     public string Issuer { get; set; } = "ttmall-users";
     public string Audience { get; set; } = "ttmall";
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
-    public SymmetricSecurityKey Key()
-    {
-        var bytes = Encoding.UTF8.GetBytes(SigningKey);
-        return bytes.Length >= 32
-            ? new SymmetricSecurityKey(bytes)
+    public ECDsaSecurityKey Key() =>
+        SigningKey is { Length: > 0 }
+            ? TokenKeys.ReadSigningKey(SigningKey, $"{Section}:SigningKey")
             : throw new InvalidOperationException(
-                $"{Section}:SigningKey must be at least 32 bytes (it is {bytes.Length}). The AppHost passes its 'jwt-signing-key' parameter; set it when running a service alone.");
+                $"{Section}:SigningKey is not set: only the users service signs access tokens, with the key the AppHost gives it.");
+
+    /// <summary>The public keys in <see cref="PublicKeys"/>, and the signing key's own when there is one.</summary>
+    public IReadOnlyList<ECDsaSecurityKey> VerificationKeys()
+    {
+        var keys = PublicKeys is { Length: > 0 } ? TokenKeys.ReadPublicKeys(PublicKeys, $"{Section}:PublicKeys").ToList() : [];
+        if (SigningKey is { Length: > 0 })
+        {
+            var own = Key();
+            keys.RemoveAll(k => k.KeyId == own.KeyId);
+            keys.Add(own);
+        }
+
+        return keys.Count > 0
+            ? keys
+            : throw new InvalidOperationException(
+                $"{Section}:PublicKeys is not set: the AppHost passes the users service's public keys; set them when running a service alone.");
     }
 
     public TokenValidationParameters ValidationParameters() => new()
     {
         ValidIssuer = Issuer,
         ValidAudience = Audience,
-        IssuerSigningKey = Key(),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        IssuerSigningKeys = VerificationKeys(),
+        // Only ES256: "none", HS256 (even keyed with a public key's bytes) and every other algorithm are refused.
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        // A token names its key by kid; one without a kid, or with a kid not configured, is refused.
+        TryAllIssuerSigningKeys = false,
+        RequireSignedTokens = true,
         ClockSkew = TimeSpan.FromSeconds(5),
         NameClaimType = AccessTokens.NameClaim,
     };
@@ -43,10 +69,16 @@ public sealed class JwtOptions
 /// <summary>A signed-in user as every service sees them: the claims inside an access token.</summary>
 public sealed record MallUser(Guid Id, string Email, string DisplayName);
 
-/// <summary>Access tokens: short-lived signed JWTs carrying the user's id (<c>sub</c>), e-mail and name.</summary>
+/// <summary>
+/// Access tokens: short-lived JWTs carrying the user's id (<c>sub</c>), e-mail and name, signed ES256 with the
+/// users service's private key and naming it by <c>kid</c>. Only where <see cref="JwtOptions.SigningKey"/> is set.
+/// </summary>
 public sealed class AccessTokens(IOptions<JwtOptions> options, TimeProvider time)
 {
     public const string NameClaim = "name";
+
+    // Read once: parsing the key on every sign-in would be wasted work (a race only builds it twice).
+    private SigningCredentials Credentials => field ??= new SigningCredentials(options.Value.Key(), SecurityAlgorithms.EcdsaSha256);
 
     public (string Token, DateTimeOffset ExpiresAt) Create(MallUser user)
     {
@@ -60,7 +92,7 @@ public sealed class AccessTokens(IOptions<JwtOptions> options, TimeProvider time
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(o.Key(), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = Credentials,
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),

@@ -11,13 +11,15 @@ public static class MallAuthenticationExtensions
 {
     /// <summary>
     /// Requests may carry a bearer access token issued by the users service; endpoints that need a user say so
-    /// with RequireAuthorization(). An invalid, expired or tampered token is answered 401.
+    /// with RequireAuthorization(). An invalid, expired or tampered token, or one not signed ES256 by a key in
+    /// <c>Jwt:PublicKeys</c>, is answered 401. Unusable keys stop the service at start.
     /// </summary>
     public static IHostApplicationBuilder AddMallAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<JwtOptions>(builder.Configuration.GetSection(JwtOptions.Section));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AccessTokens>();
+        builder.Services.AddOptions<JwtOptions>()
+            .Bind(builder.Configuration.GetSection(JwtOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<JwtOptions>, UsableKeys>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
@@ -27,5 +29,37 @@ public static class MallAuthenticationExtensions
             });
         builder.Services.AddAuthorization();
         return builder;
+    }
+
+    /// <summary>The users service: signs access tokens with <c>Jwt:SigningKey</c>, which it must have.</summary>
+    public static IHostApplicationBuilder AddAccessTokenSigning(this IHostApplicationBuilder builder)
+    {
+        builder.AddMallAuthentication();
+        builder.Services.AddOptions<JwtOptions>()
+            .Validate(o => o.SigningKey.Length > 0, $"{JwtOptions.Section}:SigningKey is not set: the users service signs access tokens with it.");
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AccessTokens>();
+        return builder;
+    }
+
+    private sealed class UsableKeys : IValidateOptions<JwtOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JwtOptions options)
+        {
+            try
+            {
+                _ = options.VerificationKeys();
+                if (options.SigningKey.Length > 0)
+                {
+                    _ = options.Key();
+                }
+
+                return ValidateOptionsResult.Success;
+            }
+            catch (InvalidOperationException e)
+            {
+                return ValidateOptionsResult.Fail(e.Message);
+            }
+        }
     }
 }

@@ -22,6 +22,13 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         }
 
         context.Response.StatusCode = badRequest.StatusCode;
+        if (badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel stopped reading a body over the bound, and will close the connection rather than drain the rest:
+            // said with the response, the client does not send its next request on it.
+            context.Response.Headers.Connection = "close";
+        }
+
         var problem = badRequest.StatusCode == StatusCodes.Status400BadRequest
             ? new HttpValidationProblemDetails(Errors(badRequest)) { Status = StatusCodes.Status400BadRequest }
             : new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = badRequest.StatusCode, Detail = badRequest.Message };

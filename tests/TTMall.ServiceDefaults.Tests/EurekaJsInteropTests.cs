@@ -17,7 +17,7 @@ public sealed class EurekaJsInteropTests(SharedDiscoveryPeer shared, ITestOutput
         await Eventually.FoundAsync(
             async () => await Peer.InstanceAsync("ORDERS", "orders-dotnet-1") is { Status: InstanceStatus.UP } i ? i : null, Soon, "the .NET instance UP", () => dotnet.Log);
 
-        await using var js = await EurekaJsClient.StartAsync(Peer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "orders", "orders-dotnet-1");
+        await using var js = await EurekaJsClient.StartAsync(TestDiscovery.ServiceUrls(Peer.EurekaUri.ToString(), "JSINTEROP"), "orders", "orders-dotnet-1");
         await js.WaitForAsync("READY", TimeSpan.FromSeconds(30));
 
         // While it is registered: our client has it, UP, under its VIP, with the id the server gave it (its host name).

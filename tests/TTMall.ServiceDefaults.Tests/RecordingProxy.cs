@@ -54,6 +54,11 @@ internal sealed class RecordingProxy : IAsyncDisposable
         }
 
         upstream.Headers.TryAddWithoutValidation("Accept", request.Headers.Accept.ToString());
+        if (request.Headers.Authorization.Count > 0)
+        {
+            upstream.Headers.TryAddWithoutValidation("Authorization", request.Headers.Authorization.ToString());
+        }
+
         int status;
         try
         {

@@ -85,7 +85,8 @@ internal static class RegistryServer
 
     private static HttpClient CreateHttp()
     {
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        // Writes as the application they name would send them.
+        var http = new HttpClient(new OwnerCredentialHandler(new HttpClientHandler())) { Timeout = TimeSpan.FromSeconds(5) };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         return http;
     }

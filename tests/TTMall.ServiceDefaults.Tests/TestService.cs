@@ -47,7 +47,8 @@ internal sealed record TestServiceOptions(string ServiceUrl)
 
 /// <summary>
 /// A service in this process, as every mall process is: Kestrel on loopback, <c>AddServiceDefaults</c> (so our Eureka
-/// client registers it and resolves names for its HttpClients), and <c>GET|POST /whoami</c> answering its instance id.
+/// client registers it and resolves names for its HttpClients), <c>GET|POST /whoami</c> answering its instance id,
+/// and <c>GET|POST /api/&lt;service&gt;/caller</c> answering the caller's address as the service sees it.
 /// Its HttpClient <see cref="HttpClientName"/> records every attempt after service discovery picked an instance.
 /// </summary>
 internal sealed class TestService : IAsyncDisposable
@@ -70,7 +71,7 @@ internal sealed class TestService : IAsyncDisposable
             Args =
             [
                 "--urls", $"http://127.0.0.1:{options.Port.ToString(CultureInfo.InvariantCulture)}",
-                $"--Eureka:Client:ServiceUrl={options.ServiceUrl}",
+                $"--Eureka:Client:ServiceUrl={TestDiscovery.ServiceUrls(options.ServiceUrl, options.AppName)}",
                 "--Eureka:Client:RegistryFetchIntervalSeconds=0.2",
                 $"--Eureka:Client:ShouldRegisterWithEureka={options.Register}",
                 $"--Eureka:Instance:AppName={options.AppName}",
@@ -106,6 +107,10 @@ internal sealed class TestService : IAsyncDisposable
                 await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             });
         }
+
+        // Who the service believes is calling, and what is left of X-Forwarded-For once it has believed what it does.
+        _app.MapMethods("/api/{service}/caller", ["GET", "POST"], (HttpContext context) =>
+            Results.Text($"{context.Connection.RemoteIpAddress}|{context.Request.Headers["X-Forwarded-For"]}"));
 
         _app.MapMethods("/whoami", ["GET", "POST"], () =>
         {

@@ -4,16 +4,17 @@
 // heartbeats, fetches the registry and checks it sees the instance the .NET side registered; then it prints
 // READY and waits for a line "DEREGISTER" on stdin before it deregisters and exits.
 //
-// Usage: node eureka-js-interop.js <eurekaPort> <dotnetVip> <dotnetInstanceId>
+// Usage: node eureka-js-interop.js <serviceUrl> <dotnetVip> <dotnetInstanceId>
+// serviceUrl carries the application's credential, http://JSINTEROP:password@127.0.0.1:port/eureka/, as for any client.
 // Exit code 0 when every check passed; otherwise 1, with the reason on a line starting with FAIL.
 
 const http = require('http');
 const readline = require('readline');
 const { Eureka } = require('eureka-js-client');
 
-const [eurekaPort, dotnetVip, dotnetInstanceId] = process.argv.slice(2);
-if (!eurekaPort || !dotnetVip || !dotnetInstanceId) {
-  console.log('FAIL usage: node eureka-js-interop.js <eurekaPort> <dotnetVip> <dotnetInstanceId>');
+const [serviceUrl, dotnetVip, dotnetInstanceId] = process.argv.slice(2);
+if (!serviceUrl || !dotnetVip || !dotnetInstanceId) {
+  console.log('FAIL usage: node eureka-js-interop.js <serviceUrl> <dotnetVip> <dotnetInstanceId>');
   process.exit(2);
 }
 
@@ -74,9 +75,8 @@ server.listen(0, '127.0.0.1', () => {
       dataCenterInfo: { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' },
     },
     eureka: {
-      host: '127.0.0.1',
-      port: Number(eurekaPort),
-      servicePath: '/eureka/apps/',
+      // The credential in the URL goes to the server as HTTP Basic, with no code of ours.
+      serviceUrls: { default: [`${serviceUrl.replace(/\/?$/, '/')}apps/`] },
       heartbeatInterval: 300,
       registryFetchInterval: 300,
       maxRetries: 0,

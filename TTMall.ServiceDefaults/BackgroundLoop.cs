@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+
+namespace TTMall.ServiceDefaults;
+
+/// <summary>
+/// A loop that runs in the background for the life of the process (heartbeats, registry fetches, probes, eviction).
+/// Whatever one of its steps throws is logged and the loop goes on after a back-off: an exception escaping a
+/// background service would stop the whole host, and one bad input must never do that.
+/// </summary>
+public static class BackgroundLoop
+{
+    private static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs <paramref name="step"/> every <paramref name="interval"/> until <paramref name="stoppingToken"/> fires. After a
+    /// step that throws, the next waits twice as long as the last did (at most 30 s); the first success resets it.
+    /// </summary>
+    public static async Task RunAsync(
+        string name, TimeSpan interval, Func<CancellationToken, Task> step, ILogger logger, TimeProvider time, CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = interval;
+            try
+            {
+                await step(stoppingToken);
+                if (failures > 0)
+                {
+                    logger.LogInformation("{Loop} works again after {Failures} failed rounds.", name, failures);
+                    failures = 0;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                wait = BackOff(interval, failures);
+                // The first failure in full; then every time the number of failures doubles, so a lasting fault is seen but not repeated.
+                if ((failures & (failures - 1)) == 0)
+                {
+                    logger.LogError(e, "{Loop} failed ({Failures} in a row); it goes on in {Wait} ms.", name, failures, (int)wait.TotalMilliseconds);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static TimeSpan BackOff(TimeSpan interval, int failures)
+    {
+        var first = Math.Max(interval.TotalMilliseconds, 100);
+        return TimeSpan.FromMilliseconds(Math.Min(LongestBackOff.TotalMilliseconds, first * Math.Pow(2, Math.Min(failures, 16))));
+    }
+}
