@@ -43,8 +43,10 @@ public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<
     {
         ClusterId = service,
         LoadBalancingPolicy = o.LoadBalancingPolicy,
+        // Ids are unique in one application only: two applications may answer to one VIP address.
         Destinations = registry.Instances(service)
             .Where(i => i.EffectiveStatus == InstanceStatus.UP && i.BaseUri is not null)
+            .DistinctBy(i => i.InstanceId, StringComparer.Ordinal)
             .ToDictionary(i => i.InstanceId, i => new DestinationConfig { Address = i.BaseUri!.ToString() }, StringComparer.Ordinal),
         HealthCheck = new HealthCheckConfig
         {

@@ -1,9 +1,12 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TTMall.ServiceDefaults;
+using TTMall.ServiceDefaults.Validation;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Transforms;
 
 namespace TTMall.Gateway;
 
@@ -19,7 +22,17 @@ public static class GatewayExtensions
         builder.Services.Configure<GatewayOptions>(section);
         var options = section.Get<GatewayOptions>() ?? new GatewayOptions();
 
-        builder.Services.AddReverseProxy();
+        // After the services' default bound (AddServiceDefaults), which it replaces here.
+        builder.Services.AddRequestBodyBound(options.MaxRequestBodyBytes);
+        builder.Services.AddSharedListenPort(options.FrontDoorUrl);
+        // Clients connect to the gateway directly: nothing in front of it is believed about who they are.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded => forwarded.ForwardedHeaders = ForwardedHeaders.None);
+        builder.Services.AddReverseProxy().AddTransforms(transforms =>
+        {
+            // Set, never appended to: what a client sends in X-Forwarded-* is replaced by what the gateway saw.
+            transforms.UseDefaultForwarders = false;
+            transforms.AddXForwarded(ForwardedTransformActions.Set);
+        });
         builder.Services.AddSingleton<IProxyConfigProvider, EurekaProxyConfigProvider>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EjectOnTransportFailure>();

@@ -5,6 +5,12 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
+    /// <summary>
+    /// The mall's front door (http://localhost:8080 under the AppHost), listened on by every replica at once (see
+    /// <see cref="SharedPort"/>) besides its own address; none when empty.
+    /// </summary>
+    public string? FrontDoorUrl { get; set; }
+
     /// <summary>Services reachable as /api/&lt;service&gt;/…, each by its discovery VIP address.</summary>
     public List<string> Services { get; set; } = ["products", "users", "carts", "orders", "payments"];
 
@@ -27,6 +33,20 @@ public sealed class GatewayOptions
     /// sent to it would wait for it. Zero turns this off (reads then wait as long as writes: YARP's 100 s).
     /// </summary>
     public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The largest request body the gateway forwards (413 beyond it). Above any service's own bound (a few KB): room for
+    /// what services may take later, while a client cannot tie up a gateway with an endless upload.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The largest body of a request the gateway may send a second time (an Idempotency-Key write whose replica died
+    /// before answering), for which it keeps the whole body in memory. A larger body (declared, or found by reading a
+    /// chunked one that far) is streamed through once and not repeated: a client cannot make the gateway hold megabytes
+    /// per request.
+    /// </summary>
+    public long MaxRepeatableBodyBytes { get; set; } = 64 * 1024;
 
     public RateLimitOptions RateLimit { get; set; } = new();
 

@@ -17,7 +17,9 @@ namespace TTMall.Gateway;
 /// which read and change nothing, so it does not matter that the first may still be answered. Reads are forwarded
 /// with that as YARP's activity timeout; writes keep YARP's default.</item>
 /// </list>
-/// A plain POST is never repeated. Runs before load balancing, so the second attempt is balanced over the destinations
+/// A plain POST is never repeated, nor one whose body is larger than <see cref="GatewayOptions.MaxRepeatableBodyBytes"/>
+/// (declared, or found by reading a chunked one that far): only a body kept whole can be sent again, and the gateway
+/// keeps only small ones. Runs before load balancing, so the second attempt is balanced over the destinations
 /// that are left.
 /// </summary>
 public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> options)
@@ -30,11 +32,17 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var request = context.Request;
-        var eligible = IsSafeToRepeat(request);
-        if (eligible && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
+        var maxBody = options.CurrentValue.MaxRepeatableBodyBytes;
+        var eligible = IsSafeToRepeat(request) && BodyFits(request, maxBody);
+        if (eligible && request.ContentLength > 0)
         {
-            // The body must be readable a second time.
-            request.EnableBuffering();
+            // The body must be readable a second time; it fits, so it is kept in memory.
+            request.EnableBuffering(bufferThreshold: (int)maxBody, bufferLimit: maxBody);
+        }
+        else if (eligible && request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
+        {
+            // Sent in chunks (as JSON serialisers stream it): only reading tells whether it is small enough to keep.
+            eligible = await KeepIfSmallAsync(context, maxBody);
         }
 
         var proxy = context.GetReverseProxyFeature();
@@ -90,6 +98,65 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
     public static bool GotNoAnswer(IForwarderErrorFeature error) =>
         error.Error == ForwarderError.Request
         && (UnreachableEndpointReporter.IsConnectFailure(error.Exception) || error.Exception is HttpRequestException or IOException);
+
+    /// <summary>No body, one of a known length up to <paramref name="maxBytes"/>, or one sent in chunks (read to find out).</summary>
+    public static bool BodyFits(HttpRequest request, long maxBytes) =>
+        request.ContentLength is not { } length || length <= maxBytes;
+
+    /// <summary>
+    /// Reads a chunked body up to <paramref name="maxBytes"/>: if it ends by then, it is kept in memory and can be sent
+    /// again; if not, what was read goes first and the rest streams on, once.
+    /// </summary>
+    private static async Task<bool> KeepIfSmallAsync(HttpContext context, long maxBytes)
+    {
+        var request = context.Request;
+        var kept = new MemoryStream();
+        context.Response.RegisterForDispose(kept);
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer, context.RequestAborted);
+            if (read == 0)
+            {
+                kept.Position = 0;
+                request.Body = kept;
+                return true;
+            }
+
+            kept.Write(buffer, 0, read);
+            if (kept.Length > maxBytes)
+            {
+                kept.Position = 0;
+                request.Body = new ReadThenRest(kept, request.Body);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A body already partly read: the part kept, then the rest from the client.</summary>
+    private sealed class ReadThenRest(Stream first, Stream rest) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+        {
+            var read = await first.ReadAsync(destination, cancellationToken);
+            return read > 0 ? read : await rest.ReadAsync(destination, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("The body is read asynchronously.");
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     public static bool IsSafeToRepeat(HttpRequest request) => IsRead(request) || request.Headers.ContainsKey(IdempotencyKeyHeader);
 

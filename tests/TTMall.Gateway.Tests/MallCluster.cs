@@ -209,7 +209,9 @@ public sealed class MallCluster : IAsyncLifetime
     private static string Tail(string log, int lines = 40) => string.Join("\n", log.Split('\n').TakeLast(lines));
 
     private static ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
-        MallService.Create(project, serviceName, instanceId, eureka, Discovery, TestTokens.SigningKey, connectionString);
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery,
+            // The gateway holds no key and checks no token; the services check with the users service's public key.
+            serviceName == "gateway" ? null : TestTokens.PublicKeys, connectionString);
 
     private static InvalidOperationException NotStarted() => new("The cluster is not started.");
 }
