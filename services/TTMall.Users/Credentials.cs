@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using TTMall.Users.Data;
 
 namespace TTMall.Users;
@@ -9,15 +8,10 @@ public abstract record SignInCheck
 {
     public sealed record Success(User User) : SignInCheck;
     public sealed record Wrong : SignInCheck;
-    public sealed record Locked(DateTimeOffset Until) : SignInCheck;
 }
 
-/// <summary>
-/// Checks an e-mail and password, counting wrong passwords in the database: every replica sees the same count
-/// and the same lock, and the count is changed by single UPDATE statements so replicas racing on one account
-/// neither lose a failure nor let one through a lock.
-/// </summary>
-public sealed class Credentials(UsersDbContext db, IPasswordHasher<User> hasher, IOptions<UsersOptions> options, TimeProvider time)
+/// <summary>Checks an e-mail and password. How often one may try is <see cref="SignInThrottle"/>'s business.</summary>
+public sealed class Credentials(UsersDbContext db, IPasswordHasher<User> hasher)
 {
     /// <summary>
     /// An unknown e-mail still costs one hash verification, so its answer takes as long as a wrong password's.
@@ -36,25 +30,11 @@ public sealed class Credentials(UsersDbContext db, IPasswordHasher<User> hasher,
             return new SignInCheck.Wrong();
         }
 
-        var now = time.GetUtcNow();
-        if (user.LockedUntil > now)
-        {
-            return new SignInCheck.Locked(user.LockedUntil.Value);
-        }
-
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
+        // An address not yet confirmed may be someone else's: its account is as good as unknown until it is.
+        if (verdict == PasswordVerificationResult.Failed || user.ConfirmedAt is null)
         {
-            return await CountFailureAsync(user.Id, now, cancellationToken);
-        }
-
-        // Only while unlocked: a lock set by a concurrent failure on another replica wins over this success.
-        var cleared = await db.Users
-            .Where(u => u.Id == user.Id && (u.LockedUntil == null || u.LockedUntil <= now))
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, 0).SetProperty(u => u.LockedUntil, (DateTimeOffset?)null), cancellationToken);
-        if (cleared == 0)
-        {
-            return await LockedOrWrongAsync(user.Id, now, cancellationToken);
+            return new SignInCheck.Wrong();
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -64,24 +44,5 @@ public sealed class Credentials(UsersDbContext db, IPasswordHasher<User> hasher,
         }
 
         return new SignInCheck.Success(user);
-    }
-
-    private async Task<SignInCheck> CountFailureAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var limit = options.Value.MaxFailedSignIns;
-        DateTimeOffset? lockUntil = now + options.Value.LockoutDuration;
-        // The count restarts when the lock is set, so after the lock the account gets the full number of tries again.
-        await db.Users
-            .Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil <= now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1 >= limit ? 0 : u.FailedSignIns + 1)
-                .SetProperty(u => u.LockedUntil, u => u.FailedSignIns + 1 >= limit ? lockUntil : u.LockedUntil), cancellationToken);
-        return await LockedOrWrongAsync(userId, now, cancellationToken);
-    }
-
-    private async Task<SignInCheck> LockedOrWrongAsync(Guid userId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var lockedUntil = await db.Users.Where(u => u.Id == userId).Select(u => u.LockedUntil).SingleAsync(cancellationToken);
-        return lockedUntil > now ? new SignInCheck.Locked(lockedUntil.Value) : new SignInCheck.Wrong();
     }
 }

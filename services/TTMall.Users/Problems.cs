@@ -7,35 +7,27 @@ namespace TTMall.Users;
 /// <summary>The service's RFC 9457 answers other than bad input (that is <see cref="FieldErrors"/>).</summary>
 public static class Problems
 {
-    public static ProblemHttpResult EmailTaken() => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "E-mail already registered",
-        detail: "An account with this e-mail address exists; sign in instead.");
+    public static ProblemHttpResult WrongConfirmation() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Confirmation failed",
+        detail: "The e-mail or the code is wrong, or the code has expired; sign up again for a new code.");
 
-    /// <summary>The same answer for an unknown e-mail and a wrong password, so neither is told apart.</summary>
+    /// <summary>
+    /// The one answer for an unknown e-mail, a wrong password, and a client shut out of an e-mail after too many wrong
+    /// passwords: none of them is told apart from the others.
+    /// </summary>
     public static ProblemHttpResult WrongCredentials() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Sign-in failed",
         detail: "The e-mail or the password is wrong.");
-
-    /// <summary>Says nothing about the password just sent: a locked account is not checked at all.</summary>
-    public static ProblemHttpResult AccountLocked(HttpContext http, DateTimeOffset until, DateTimeOffset now)
-    {
-        SetRetryAfter(http, until - now);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status403Forbidden,
-            title: "Account locked",
-            detail: $"Too many wrong passwords: this account cannot sign in until {until.ToString("u", CultureInfo.InvariantCulture)}.",
-            extensions: new Dictionary<string, object?> { ["lockedUntil"] = until });
-    }
 
     public static ProblemHttpResult TooManyAttempts(HttpContext http, TimeSpan retryAfter)
     {
         SetRetryAfter(http, retryAfter);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many sign-in attempts",
-            detail: "Wait before trying to sign in again; the Retry-After header says how long.");
+            title: "Too many attempts",
+            detail: "Wait before trying again; the Retry-After header says how long.");
     }
 
     public static ProblemHttpResult InvalidRefreshToken() => TypedResults.Problem(

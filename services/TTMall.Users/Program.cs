@@ -3,11 +3,10 @@ using TTMall.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddMallAuthentication();
+builder.AddAccessTokenSigning();
 builder.AddUsersService();
 
 var app = builder.Build();
-app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
 app.MapUsersApi();
 app.Run();

@@ -28,7 +28,7 @@ public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOpti
         var now = time.GetUtcNow();
         // Expired tokens are of no use to anyone; the user's own sign-in is a cheap moment to drop them.
         await db.RefreshTokens.Where(t => t.UserId == user.Id && t.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        var (token, stored) = NewRefreshToken(user.Id, Guid.CreateVersion7(now), now);
+        var (token, stored) = NewRefreshToken(user.Id, Guid.CreateVersion7(now), now + options.Value.SessionLifetime, now);
         db.RefreshTokens.Add(stored);
         await db.SaveChangesAsync(cancellationToken);
         return Tokens(user, token, stored);
@@ -69,7 +69,7 @@ public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOpti
             }
 
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == presented.UserId, ct);
-            var (token, next) = NewRefreshToken(user.Id, presented.FamilyId, now);
+            var (token, next) = NewRefreshToken(user.Id, presented.FamilyId, presented.SessionExpiresAt, now);
             db.RefreshTokens.Add(next);
             await db.SaveChangesAsync(ct);
             return Tokens(user, token, next);
@@ -91,8 +91,18 @@ public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOpti
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
 
-    private (string Token, RefreshToken Stored) NewRefreshToken(Guid userId, Guid familyId, DateTimeOffset now)
+    /// <summary>Ends every session of the user: signing out everywhere, as after a lost phone or a changed password.</summary>
+    public Task EndAllAsync(Guid userId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        return db.RefreshTokens
+            .Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    }
+
+    private (string Token, RefreshToken Stored) NewRefreshToken(Guid userId, Guid familyId, DateTimeOffset sessionExpiresAt, DateTimeOffset now)
+    {
+        var expiresAt = now + options.Value.RefreshTokenLifetime;
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         return (token, new RefreshToken
         {
@@ -101,7 +111,8 @@ public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOpti
             FamilyId = familyId,
             TokenHash = Hash(token),
             CreatedAt = now,
-            ExpiresAt = now + options.Value.RefreshTokenLifetime,
+            ExpiresAt = expiresAt < sessionExpiresAt ? expiresAt : sessionExpiresAt,
+            SessionExpiresAt = sessionExpiresAt,
         });
     }
 

@@ -1,6 +1,8 @@
 using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
+using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Users;
 
@@ -20,10 +22,11 @@ public static class SessionsApi
         sessions.MapPost("/", SignInAsync)
             .WithName("SignIn")
             .WithSummary("Sign in with e-mail and password")
-            .WithDescription("Returns a short-lived access token (a JWT every service accepts) and a refresh token. "
-                + "Attempts are rate-limited per client and e-mail (429 with Retry-After); repeated wrong passwords lock the account for a while (403).")
+            .WithDescription("Returns a short-lived access token (a JWT every service accepts) and a refresh token; the session lasts at most Users:SessionLifetime (30 days) however often it is refreshed. "
+                + "Attempts are rate-limited per client address, and per client address and e-mail (429 with Retry-After). "
+                + "After repeated wrong passwords from one client address for one e-mail, that address gets 401 for that e-mail for a while, "
+                + "whatever the password; nobody else is affected.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         sessions.MapPost("/refresh", RefreshAsync)
             .WithName("RefreshSession")
@@ -34,11 +37,18 @@ public static class SessionsApi
             .WithName("SignOut")
             .WithSummary("Sign out: end the session of the given refresh token")
             .WithDescription("Always 204 for a well-formed request, whether or not the token was still valid. Access tokens already issued run out on their own.");
+        app.MapDelete("/api/users/me/sessions", SignOutEverywhereAsync)
+            .WithTags("Sessions")
+            .RequireAuthorization()
+            .WithName("SignOutEverywhere")
+            .WithSummary("Sign out everywhere: end every session of the signed-in user")
+            .WithDescription("Every refresh token of the user stops working. Access tokens already issued run out on their own.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
     public static async Task<Results<Ok<SessionTokens>, ValidationProblem, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, Credentials credentials, Sessions sessions, SignInThrottle throttle, TimeProvider time,
+        SignInRequest request, Credentials credentials, Sessions sessions, SignInThrottle throttle,
         HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -52,23 +62,39 @@ public static class SessionsApi
         {
             errors.Add("password", $"password must be at most {SignInPasswordMaxLength} characters.");
         }
+        else
+        {
+            errors.Characters("password", password);
+        }
 
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        if (throttle.Reject(http.Connection.RemoteIpAddress, UserRules.NormalizeEmail(email)) is { } retryAfter)
+        var client = http.Connection.RemoteIpAddress;
+        var normalized = UserRules.NormalizeEmail(email);
+        if (await throttle.AttemptAsync(client, normalized, cancellationToken) is { } retryAfter)
         {
             return Problems.TooManyAttempts(http, retryAfter);
         }
 
-        return await credentials.CheckAsync(email, password, cancellationToken) switch
+        // A shut-out client's password is still checked, and then ignored: its answer takes as long as any other's.
+        var shutOut = await throttle.ShutOutAsync(client, normalized, cancellationToken);
+        var check = await credentials.CheckAsync(email, password, cancellationToken);
+        if (shutOut)
         {
-            SignInCheck.Success success => TypedResults.Ok(await sessions.StartAsync(success.User, cancellationToken)),
-            SignInCheck.Locked locked => Problems.AccountLocked(http, locked.Until, time.GetUtcNow()),
-            _ => Problems.WrongCredentials(),
-        };
+            return Problems.WrongCredentials();
+        }
+
+        if (check is SignInCheck.Success success)
+        {
+            await throttle.SignedInAsync(client, normalized, cancellationToken);
+            return TypedResults.Ok(await sessions.StartAsync(success.User, cancellationToken));
+        }
+
+        await throttle.WrongPasswordAsync(client, normalized, cancellationToken);
+        return Problems.WrongCredentials();
     }
 
     public static async Task<Results<Ok<SessionTokens>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
@@ -97,6 +123,18 @@ public static class SessionsApi
         }
 
         await sessions.EndAsync(refreshToken, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> SignOutEverywhereAsync(
+        ClaimsPrincipal principal, Sessions sessions, CancellationToken cancellationToken)
+    {
+        if (principal.MallUser() is not { } me)
+        {
+            return Problems.UnknownAccount();
+        }
+
+        await sessions.EndAllAsync(me.Id, cancellationToken);
         return TypedResults.NoContent();
     }
 }

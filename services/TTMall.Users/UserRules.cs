@@ -15,22 +15,36 @@ public static partial class UserRules
     /// <summary>PBKDF2 takes any length, but a bound keeps a request from being a few megabytes of password.</summary>
     public const int PasswordMaxLength = 128;
 
-    public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
+    /// <summary>
+    /// The unique key of an address: ASCII letters upper-cased and nothing else touched. ToUpperInvariant would fold
+    /// non-ASCII letters onto ASCII ones (ſ, U+017F, becomes S), so a look-alike typed at sign-in would name someone
+    /// else's account; registered addresses are ASCII only (<see cref="Email"/>), so no two of them share a key by case.
+    /// </summary>
+    public static string NormalizeEmail(string email) =>
+        string.Create(email.Trim().Length, email.Trim(), (upper, trimmed) =>
+        {
+            for (var i = 0; i < trimmed.Length; i++)
+            {
+                upper[i] = char.IsAsciiLetterLower(trimmed[i]) ? (char)(trimmed[i] - ('a' - 'A')) : trimmed[i];
+            }
+        });
 
     public static string Email(this FieldErrors errors, string field, string? value)
     {
         var email = errors.Text(field, value, EmailMaxLength);
         if (email.Length > 0 && email.Length <= EmailMaxLength && !IsEmail(email))
         {
-            errors.Add(field, "email is not a valid e-mail address.");
+            errors.Add(field, $"{field} must be a plain address, local@domain.tld, in ASCII letters, digits and . _ % + ' - (no IP address as the domain).");
         }
 
         return email;
     }
 
     /// <summary>
-    /// MailAddress accepts display names and odd forms ("Name &lt;a@b&gt;"); a shop account wants the plain
-    /// local@domain.tld that mail actually reaches.
+    /// The plain local@domain.tld that mail reaches, in ASCII only: an address in other scripts can be made to look
+    /// like another (Cyrillic а for Latin a, ſ for s, full-width letters), and an account is known by its address. The
+    /// domain is host names with a letters-only top level, so an IP literal ([127.0.0.1] or 127.0.0.1) is not one:
+    /// a shop has no business mailing a machine by number. MailAddress is the second opinion on the whole.
     /// </summary>
     private static bool IsEmail(string email) =>
         PlainEmail().IsMatch(email) && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
@@ -49,6 +63,10 @@ public static partial class UserRules
         else if (!password.Any(char.IsLetter) || !password.Any(char.IsAsciiDigit))
         {
             errors.Add(field, $"{field} must contain at least one letter and one digit.");
+        }
+        else
+        {
+            errors.Characters(field, password);
         }
 
         return password;
@@ -69,7 +87,7 @@ public static partial class UserRules
         return phone;
     }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_%+'-]+(\.[A-Za-z0-9_%+'-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")]
     private static partial Regex PlainEmail();
 
     [GeneratedRegex(@"^(?:(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")]

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using TTMall.Data;
 using TTMall.Users.Data;
@@ -19,14 +18,12 @@ public static class UsersServiceExtensions
             () => builder.Configuration[$"{UsersOptions.Section}:{nameof(UsersOptions.DemoPassword)}"], TimeProvider.System));
 
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
-        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddScoped<RateLimits>();
+        builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddHostedService<StaleRateLimitSweeper>();
         builder.Services.AddScoped<Credentials>();
         builder.Services.AddScoped<Sessions>();
-
-        // Shoppers arrive through the gateway, so the client IP the sign-in limit is keyed on is the one the
-        // gateway puts in X-Forwarded-For. Only proxies on loopback (the defaults) are believed, so a client
-        // elsewhere cannot pick its own IP by sending the header itself.
-        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
+        builder.Services.AddScoped<SignUps>();
         return builder;
     }
 

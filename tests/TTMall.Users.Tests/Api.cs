@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TTMall.Users.Data;
 
 namespace TTMall.Users.Tests;
@@ -31,6 +33,17 @@ internal static class Api
         return http.SendAsync(request);
     }
 
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (127.0.0.2, 127.0.0.3, … are all this
+    /// machine), so the service sees it as a client of its own without anyone's word for it.
+    /// </summary>
+    public static HttpClient ClientFrom(this MallServiceHost<UsersDbContext> service, string localAddress) =>
+        LocalAddressClient.From(localAddress, service.BaseAddress);
+
+    /// <summary>A problem body with its trace id blanked: what is left is all a client learns from it.</summary>
+    public static async Task<string> BodyWithoutTraceAsync(HttpResponseMessage response) =>
+        System.Text.RegularExpressions.Regex.Replace(await response.Content.ReadAsStringAsync(), "\"traceId\":\"[^\"]*\"", "\"traceId\":\"\"");
+
     public static Task<HttpResponseMessage> RefreshAsync(this HttpClient http, string refreshToken) =>
         http.PostAsJsonAsync("/api/users/sessions/refresh", new RefreshRequest(refreshToken));
 
@@ -46,12 +59,46 @@ internal static class Api
         return (await response.Content.ReadFromJsonAsync<SessionTokens>())!;
     }
 
+    /// <summary>
+    /// Signs up a new address and confirms it with the code mailed to it, as its owner would; fails when the address
+    /// was taken (its owner is mailed a notice, not a code).
+    /// </summary>
+    public static async Task<UserProfile> SignUpAsync(this MallServiceHost<UsersDbContext> service, string email, string password = Password, string displayName = "小明")
+    {
+        using var http = service.CreateClient();
+        var before = DateTimeOffset.UtcNow;
+        var accepted = await http.RegisterAsync(email, password, displayName);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var code = await service.CodeMailedToAsync(email.Trim(), since: before.AddSeconds(-1));
+        var confirmed = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        return (await confirmed.Content.ReadFromJsonAsync<UserProfile>())!;
+    }
+
+    /// <summary>The mails in mail_outbox to <paramref name="to"/>, oldest first.</summary>
+    public static async Task<List<OutgoingMail>> MailsToAsync(this MallServiceHost<UsersDbContext> service, string to)
+    {
+        await using var scope = service.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+        return await db.MailOutbox.AsNoTracking().Where(m => m.To == to).OrderBy(m => m.CreatedAt).ToListAsync();
+    }
+
+    /// <summary>The confirmation code in the latest mail to <paramref name="to"/> since <paramref name="since"/>.</summary>
+    public static async Task<string> CodeMailedToAsync(this MallServiceHost<UsersDbContext> service, string to, DateTimeOffset since)
+    {
+        var mail = (await service.MailsToAsync(to)).LastOrDefault(m => m.CreatedAt >= since)
+            ?? throw new Xunit.Sdk.XunitException($"no mail to {to}");
+        var code = System.Text.RegularExpressions.Regex.Match(mail.Body, "\\b[0-9]{8}\\b");
+        Assert.True(code.Success, $"no code in the mail to {to}: {mail.Subject}");
+        return code.Value;
+    }
+
     /// <summary>A registered, signed-in shopper, with a client that sends their access token.</summary>
     public static async Task<Shopper> NewShopperAsync(this MallServiceHost<UsersDbContext> service, string name = "shopper")
     {
         var email = NewEmail(name);
         using var anonymous = service.CreateClient();
-        Assert.Equal(HttpStatusCode.Created, (await anonymous.RegisterAsync(email, Password, name)).StatusCode);
+        await service.SignUpAsync(email, Password, name);
         var tokens = await (await anonymous.SignInAsync(email)).TokensAsync();
         return new Shopper(email, tokens, service.AuthorizedClient(tokens.AccessToken));
     }

@@ -56,7 +56,7 @@ public sealed class TokenTests(UsersServiceFixture users)
         signature[10] = signature[10] == 'A' ? 'B' : 'A';
         var badSignature = $"{parts[0]}.{parts[1]}.{new string(signature)}";
 
-        var otherKey = Issue(new MallUser(bob.Id, bob.Email, "bob"), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)), DateTimeOffset.UtcNow);
+        var otherKey = Issue(new MallUser(bob.Id, bob.Email, "bob"), TTMall.Hosting.AccessTokenKeys.NewSigningKey(), DateTimeOffset.UtcNow);
         var unsigned = $"{Base64Url.EncodeToString("""{"alg":"none","typ":"JWT"}"""u8)}.{parts[1]}.";
 
         Assert.Equal(HttpStatusCode.OK, await StatusOfMeAsync(token));
@@ -140,6 +140,46 @@ public sealed class TokenTests(UsersServiceFixture users)
         Assert.Equal(HttpStatusCode.NoContent, (await http.SignOutAsync(current.RefreshToken)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await http.SignOutAsync("never-issued")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.RefreshAsync(otherDevice.RefreshToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_everywhere_ends_every_session_of_the_user_and_no_one_elses()
+    {
+        using var shopper = await users.Service.NewShopperAsync();
+        using var bystander = await users.Service.NewShopperAsync("bystander");
+        using var http = users.Service.CreateClient();
+        var otherDevice = await (await http.SignInAsync(shopper.Email)).TokensAsync();
+        var current = await (await http.RefreshAsync(shopper.Tokens.RefreshToken)).TokensAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await shopper.Http.DeleteAsync("/api/users/me/sessions")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.RefreshAsync(current.RefreshToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.RefreshAsync(otherDevice.RefreshToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.RefreshAsync(bystander.Tokens.RefreshToken)).StatusCode);
+        // Signing in again starts a new session.
+        Assert.Equal(HttpStatusCode.OK, (await http.RefreshAsync((await (await http.SignInAsync(shopper.Email)).TokensAsync()).RefreshToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.DeleteAsync("/api/users/me/sessions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_ends_at_its_absolute_lifetime_however_often_it_is_refreshed()
+    {
+        await using var service = users.StartReplica(("Users:SessionLifetime", "00:00:03"));
+        using var shopper = await service.NewShopperAsync();
+        using var http = service.CreateClient();
+        var signedInAt = DateTimeOffset.UtcNow;
+        Assert.True(shopper.Tokens.RefreshTokenExpiresAt <= signedInAt.AddSeconds(3), "a refresh token lasts no longer than its session");
+
+        var tokens = shopper.Tokens;
+        for (var i = 0; i < 2; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            tokens = await (await http.RefreshAsync(tokens.RefreshToken)).TokensAsync();
+            Assert.True(tokens.RefreshTokenExpiresAt <= signedInAt.AddSeconds(3), "a refresh does not lengthen the session");
+        }
+
+        await Task.Delay(tokens.RefreshTokenExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+        await Api.AssertProblemAsync(await http.RefreshAsync(tokens.RefreshToken), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using TTMall.ServiceDefaults.Security;
 using TTMall.Users.Data;
 
 namespace TTMall.Users.Tests;
@@ -14,10 +15,19 @@ public sealed class UsersServiceFixture : IAsyncLifetime
 
     public MallServiceHost<UsersDbContext> Service => _service ?? throw new InvalidOperationException("The service is not started.");
 
+    /// <summary>
+    /// Every test signs in from this machine, so the limit on sign-ins per client address is raised out of the way;
+    /// tests of that limit set it back, and use client addresses of their own.
+    /// </summary>
+    private static readonly (string Key, string Value)[] Defaults = [("Users:SignInAttemptsPerClient", "1000000"), ("Users:SignUpsPerClient", "1000000")];
+
     /// <summary>Another users service on the same usersdb, as a second replica would be, with extra settings.</summary>
     public MallServiceHost<UsersDbContext> StartReplica(params (string Key, string Value)[] settings) =>
-        new(_infrastructure.ConnectionStrings.Concat(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
-            .ToDictionary(s => s.Key, s => s.Value));
+        new(_infrastructure.ConnectionStrings
+            // Users alone signs access tokens, so it alone is given the private key.
+            .Append(KeyValuePair.Create($"{JwtOptions.Section}:SigningKey", (string?)TestTokens.SigningKey))
+            .Concat(Defaults.Concat(settings).Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value));
 
     public async Task InitializeAsync()
     {

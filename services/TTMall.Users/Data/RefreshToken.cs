@@ -16,5 +16,8 @@ public sealed class RefreshToken
     public required byte[] TokenHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>When the session ends, however often it is refreshed: its sign-in plus <c>Users:SessionLifetime</c>.</summary>
+    public DateTimeOffset SessionExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -18,9 +18,12 @@ public sealed class User
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Wrong passwords since the last successful sign-in or lock; reaching the limit locks the account.</summary>
-    public int FailedSignIns { get; set; }
+    /// <summary>When the owner of the address proved they read its mail; until then the account cannot sign in.</summary>
+    public DateTimeOffset? ConfirmedAt { get; set; }
 
-    /// <summary>Kept here rather than in a replica's memory, so every replica refuses a locked account.</summary>
-    public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>SHA-256 of the code last mailed to confirm the address; null once used, or after too many wrong tries.</summary>
+    public byte[]? ConfirmationCodeHash { get; set; }
+
+    public DateTimeOffset? ConfirmationExpiresAt { get; set; }
+    public int ConfirmationAttempts { get; set; }
 }

@@ -10,6 +10,8 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
     public DbSet<User> Users => Set<User>();
     public DbSet<Address> Addresses => Set<Address>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<RateLimitCounter> RateLimits => Set<RateLimitCounter>();
+    public DbSet<OutgoingMail> MailOutbox => Set<OutgoingMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -22,6 +24,7 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
             user.Property(u => u.DisplayName).HasMaxLength(UserRules.DisplayNameMaxLength);
             user.Property(u => u.Phone).HasMaxLength(UserRules.PhoneMaxLength);
             user.Property(u => u.PasswordHash).HasMaxLength(200);
+            user.Property(u => u.ConfirmationCodeHash).HasMaxLength(32);
         });
 
         modelBuilder.Entity<Address>(address =>
@@ -46,6 +49,23 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : D
             token.HasIndex(t => t.TokenHash).IsUnique();
             token.HasIndex(t => t.FamilyId);
             token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OutgoingMail>(mail =>
+        {
+            mail.ToTable("mail_outbox");
+            mail.Property(m => m.To).HasMaxLength(UserRules.EmailMaxLength);
+            mail.Property(m => m.Subject).HasMaxLength(200);
+            mail.Property(m => m.Body).HasMaxLength(4000);
+            mail.HasIndex(m => m.CreatedAt);
+        });
+
+        modelBuilder.Entity<RateLimitCounter>(counter =>
+        {
+            counter.ToTable("rate_limits");
+            counter.HasKey(c => c.Key);
+            counter.Property(c => c.Key).HasMaxLength(32);
+            counter.HasIndex(c => c.WindowStart);
         });
     }
 }

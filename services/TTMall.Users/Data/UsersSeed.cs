@@ -43,6 +43,7 @@ public static class UsersSeed
                 DisplayName = DemoDisplayName,
                 PasswordHash = "",
                 CreatedAt = now,
+                ConfirmedAt = now,
             };
             demo.PasswordHash = hasher.HashPassword(demo, password);
             db.Users.Add(demo);
