@@ -37,7 +37,7 @@ public sealed class ProductQuery
     [FromQuery(Name = "sort"), Description("relevance (default: best match when q is given, otherwise most reviewed), price_asc, price_desc, rating, newest.")]
     public string? Sort { get; init; }
 
-    [FromQuery(Name = "page"), Description("Page number, from 1 (default 1).")]
+    [FromQuery(Name = "page"), Description("Page number, from 1 (default 1); page × pageSize at most 10,000.")]
     public string? Page { get; init; }
 
     [FromQuery(Name = "pageSize"), Description("Products per page, 1 to 100 (default 20).")]
@@ -66,11 +66,7 @@ public sealed record ProductSearchCriteria(
 
     public static ProductSearchCriteria? Parse(ProductQuery query, FieldErrors errors)
     {
-        var text = query.Q?.Trim() ?? "";
-        if (text.Length > MaxQueryLength)
-        {
-            errors.Add("q", $"q must be at most {MaxQueryLength} characters.");
-        }
+        var text = errors.Text("q", query.Q, MaxQueryLength, required: false);
 
         // Chinese is written without spaces, so a "word" here is whatever the shopper separated with spaces
         // (including the ideographic space U+3000); each is matched as a substring and by trigram similarity.

@@ -17,6 +17,12 @@ public static class QueryParameters
             return fallback;
         }
 
+        // .NET's number parsing ignores trailing NULs ("1\0" is 1): the characters are checked first, as any text is.
+        if (!errors.Characters(field, text))
+        {
+            return null;
+        }
+
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
         {
             return value;
@@ -30,6 +36,11 @@ public static class QueryParameters
     public static decimal? Money(this FieldErrors errors, string field, string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (!errors.Characters(field, text))
         {
             return null;
         }
@@ -53,15 +64,29 @@ public sealed record Paging(int Page, int PageSize)
 {
     public const int MaxPageSize = 100;
 
-    /// <summary>Far enough for any shopper, and (page - 1) × pageSize stays well inside an int.</summary>
-    public const int MaxPage = 100_000;
+    /// <summary>
+    /// How deep into a list any page may reach (page × pageSize). The database reads and throws away every row before
+    /// the page, so an unbounded page number is a cheap way to make it work hard; no shopper pages past this.
+    /// </summary>
+    public const int MaxItems = 10_000;
 
     public int Skip => (Page - 1) * PageSize;
 
     public static Paging? Parse(string? page, string? pageSize, int defaultPageSize, FieldErrors errors)
     {
-        var p = errors.Int("page", page, 1, MaxPage, fallback: 1);
+        var p = errors.Int("page", page, 1, MaxItems, fallback: 1);
         var size = errors.Int("pageSize", pageSize, 1, MaxPageSize, fallback: defaultPageSize);
-        return p is { } pv && size is { } sv ? new Paging(pv, sv) : null;
+        if (p is not { } pv || size is not { } sv)
+        {
+            return null;
+        }
+
+        if ((long)pv * sv > MaxItems)
+        {
+            errors.Add("page", $"page × pageSize must be at most {MaxItems}: with pageSize {sv}, page is at most {MaxItems / sv}.");
+            return null;
+        }
+
+        return new Paging(pv, sv);
     }
 }

@@ -22,6 +22,13 @@ public static class ReviewsApi
 {
     public const int DefaultPageSize = 10;
 
+    /// <summary>
+    /// A review's text is up to 2,000 characters, and a client may send each one \u-escaped (six bytes: .NET's JSON
+    /// writer does so for Chinese by default), so the longest review is about 12 KB of JSON: above the services' default
+    /// bound, and well below this one.
+    /// </summary>
+    public const long MaxBodyBytes = 16 * 1024;
+
     public static IEndpointRouteBuilder MapReviewsApi(this IEndpointRouteBuilder app)
     {
         var reviews = app.MapGroup("/api/products/{id:int}/reviews").WithTags("Reviews");
@@ -32,14 +39,18 @@ public static class ReviewsApi
             .RequireAuthorization()
             .WithName("CreateReview")
             .WithSummary("Reviews a product as the signed-in user")
-            .WithDescription("One review per user per product: a second one is 409. The product's average rating and review count change with it.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithDescription("One review per user per product: a second one is 409. The product's average rating and review count change with it. "
+                + "The text may span lines; a body over 16 KB is 413.")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 
     public static async Task<Results<Ok<ReviewPage>, NotFound, ValidationProblem>> ListAsync(
         int id, ProductsDbContext db, CancellationToken cancellationToken,
-        [Description("Page number, from 1 (default 1).")] string? page = null,
+        [Description("Page number, from 1 (default 1); page × pageSize at most 10,000.")] string? page = null,
         [Description("Reviews per page, 1 to 100 (default 10).")] string? pageSize = null)
     {
         var errors = new FieldErrors();
@@ -81,11 +92,7 @@ public static class ReviewsApi
             errors.Add("rating", $"rating must be a whole number from {Review.MinRating} to {Review.MaxRating}.");
         }
 
-        var text = input?.Text?.Trim() ?? "";
-        if (text.Length is 0 or > Review.MaxTextLength)
-        {
-            errors.Add("text", $"text must be 1 to {Review.MaxTextLength} characters.");
-        }
+        var text = errors.Text("text", input?.Text, Review.MaxTextLength, multiLine: true);
 
         if (errors.Any)
         {

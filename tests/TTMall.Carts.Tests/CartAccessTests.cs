@@ -58,7 +58,7 @@ public class CartAccessTests(CartsMall mall)
         var thief = TestTokens.NewUser("thief");
         var forged = WithSubject(TestTokens.For(thief), victim.Id);
         var otherKey = new AccessTokens(
-            Options.Create(new JwtOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }),
+            Options.Create(new JwtOptions { SigningKey = TTMall.Hosting.AccessTokenKeys.NewSigningKey() }),
             TimeProvider.System).Create(victim).Token;
         foreach (var token in new[] { forged, otherKey, "not-a-jwt", TestTokens.For(victim)[..^4] + "AAAA" })
         {

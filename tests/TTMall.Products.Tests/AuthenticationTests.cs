@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Products.Tests;
@@ -18,16 +19,22 @@ public class AuthenticationTests(ProductsFixture products)
         // Same signature, someone else's id: the signature no longer matches.
         var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace(user.Id.ToString(), Guid.NewGuid().ToString());
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
-        return new TheoryData<string, string?>
+        var bad = new TheoryData<string, string?>
         {
             { "no token", null },
             { "garbage", "not-a-token" },
             { "tampered payload", tampered },
             { "signature cut off", $"{parts[0]}.{parts[1]}." },
             { "expired", Token(user, TestTokens.SigningKey, expires: DateTime.UtcNow.AddMinutes(-1)) },
-            { "signed with another key", Token(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), DateTime.UtcNow.AddMinutes(10)) },
+            { "signed with another key", Token(user, AccessTokenKeys.NewSigningKey(), DateTime.UtcNow.AddMinutes(10)) },
             { "another audience", Token(user, TestTokens.SigningKey, DateTime.UtcNow.AddMinutes(10), audience: "someone-else") },
         };
+        foreach (var kind in ForgedTokens.Kinds)
+        {
+            bad.Add(kind, ForgedTokens.Make(kind, user));
+        }
+
+        return bad;
     }
 
     [Theory]
@@ -80,7 +87,7 @@ public class AuthenticationTests(ProductsFixture products)
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = expires,
-            SigningCredentials = new SigningCredentials(options.Key(), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(options.Key(), SecurityAlgorithms.EcdsaSha256),
             Claims = new Dictionary<string, object>
             {
                 [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),

@@ -8,6 +8,10 @@ public class BadInputTests(ProductsFixture products)
     [InlineData("page=-1", "page")]
     [InlineData("page=abc", "page")]
     [InlineData("page=100001", "page")]
+    [InlineData("page=501", "page")]
+    [InlineData("page=101&pageSize=100", "page")]
+    [InlineData("page=10001&pageSize=1", "page")]
+    [InlineData("page=500000&pageSize=20", "page")]
     [InlineData("page=99999999999999999999", "page")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=101", "pageSize")]
@@ -28,6 +32,43 @@ public class BadInputTests(ProductsFixture products)
         using var http = products.Client();
 
         await TestApi.AssertValidationProblemAsync(await http.GetAsync($"/api/products?{query}"), field);
+    }
+
+    [Theory]
+    [InlineData("q=%00", "q")]
+    [InlineData("q=%E9%94%AE%E7%9B%98%00", "q")]
+    [InlineData("q=a%01b", "q")]
+    [InlineData("q=a%1Bb", "q")]
+    [InlineData("q=a%7Fb", "q")]
+    [InlineData("q=a%C2%85b", "q")]
+    [InlineData("q=a%E2%80%8Bb", "q")]
+    [InlineData("q=%E2%80%AEa", "q")]
+    [InlineData("q=a%CD%B8", "q")]
+    [InlineData("q=a%0Ab", "q")]
+    [InlineData("q=a%09b", "q")]
+    [InlineData("sort=relevance%00", "sort")]
+    [InlineData("categoryId=1%00", "categoryId")]
+    [InlineData("brandId=%00", "brandId")]
+    [InlineData("minPrice=1%00", "minPrice")]
+    [InlineData("maxPrice=%00", "maxPrice")]
+    [InlineData("page=%00", "page")]
+    [InlineData("pageSize=1%00", "pageSize")]
+    public async Task Control_characters_in_a_query_parameter_are_400_naming_it(string query, string field)
+    {
+        using var http = products.Client();
+
+        await TestApi.AssertValidationProblemAsync(await http.GetAsync($"/api/products?{query}"), field);
+    }
+
+    [Fact]
+    public async Task Spaces_around_a_query_are_trimmed_and_ideographic_spaces_separate_words()
+    {
+        using var http = products.Client();
+
+        var page = await http.SearchAsync("q=%20%E9%94%AE%E7%9B%98%E3%80%80Cherry%20");
+
+        Assert.NotEqual(0, page.Total);
+        Assert.All(page.Items, p => Assert.True(p.Mentions("键盘") && p.Mentions("Cherry"), p.Name));
     }
 
     [Fact]

@@ -54,15 +54,15 @@ public sealed class ProductsFixture : IAsyncLifetime
     public async Task<Dictionary<string, string?>> NewDatabaseAsync()
     {
         var name = $"products_{Guid.NewGuid():N}"[..24];
-        var server = new NpgsqlConnectionStringBuilder(Infrastructure.ConnectionString(ProductsDbContext.ConnectionName)) { Database = "postgres" };
-        await using (var connection = new NpgsqlConnection(server.ConnectionString))
+        var products = new NpgsqlConnectionStringBuilder(Infrastructure.ConnectionString(ProductsDbContext.ConnectionName));
+        await using (var connection = new NpgsqlConnection(Infrastructure.PostgresSuperuser))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER \"{products.Username}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
 
-        var database = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name };
+        var database = new NpgsqlConnectionStringBuilder(products.ConnectionString) { Database = name };
         return new Dictionary<string, string?>(Infrastructure.ConnectionStrings)
         {
             [$"ConnectionStrings:{ProductsDbContext.ConnectionName}"] = database.ConnectionString,

@@ -138,6 +138,76 @@ public class ReviewTests(ProductsFixture products)
         Assert.Equal(before, await CountReviewsAsync(id));
     }
 
+    [Theory]
+    [InlineData("""{"rating":5,"text":"\u0000"}""")]
+    [InlineData("""{"rating":5,"text":"好\u0000用"}""")]
+    [InlineData("""{"rating":5,"text":"响\u0007铃"}""")]
+    [InlineData("""{"rating":5,"text":"\u001b[31m红字"}""")]
+    [InlineData("""{"rating":5,"text":"删\u007f除"}""")]
+    [InlineData("""{"rating":5,"text":"a\u0085b"}""")]
+    [InlineData("""{"rating":5,"text":"half \ud83d a pair"}""")]
+    [InlineData("""{"rating":5,"text":"\udc00"}""")]
+    public async Task Control_characters_and_lone_surrogates_in_the_text_are_400_naming_it_and_write_nothing(string body)
+    {
+        using var anonymous = products.Client();
+        var id = await anonymous.IdOfAsync("TT 超大鼠标垫 900×400");
+        using var http = products.Client(TestTokens.For(TestTokens.NewUser()));
+        var before = await CountReviewsAsync(id);
+
+        using var response = await http.PostAsync($"/api/products/{id}/reviews", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await TestApi.AssertValidationProblemAsync(response, "text");
+        Assert.Equal(before, await CountReviewsAsync(id));
+    }
+
+    [Fact]
+    public async Task Line_breaks_and_tabs_inside_the_text_are_kept()
+    {
+        using var anonymous = products.Client();
+        var id = await anonymous.IdOfAsync("TT 超大鼠标垫 900×400");
+        using var http = products.Client(TestTokens.For(TestTokens.NewUser()));
+        const string text = "第一行\n第二行\r\n\t缩进的第三行";
+
+        using var created = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 4, text = $"\n {text}\t\n" });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(text, (await created.Content.ReadFromJsonAsync<ReviewDto>())!.Text);
+    }
+
+    [Theory]
+    [InlineData("全家都喜欢 \U0001F468\u200D\U0001F469\u200D\U0001F467")]
+    [InlineData("程序员 \U0001F469\U0001F3FD\u200D\U0001F4BB 必备")]
+    [InlineData("\U0001F3F3\uFE0F\u200D\U0001F308 好")]
+    public async Task Emoji_joined_into_one_picture_are_kept(string text)
+    {
+        using var anonymous = products.Client();
+        var id = await anonymous.IdOfAsync("TT 超大鼠标垫 900×400");
+        using var http = products.Client(TestTokens.For(TestTokens.NewUser()));
+
+        using var created = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 5, text });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(text, (await created.Content.ReadFromJsonAsync<ReviewDto>())!.Text);
+    }
+
+    [Theory]
+    [InlineData("好\u200D用")]
+    [InlineData("\u200D\U0001F308")]
+    [InlineData("\U0001F308\u200D")]
+    [InlineData("\U0001F308\u200Da")]
+    public async Task A_joiner_anywhere_but_between_two_emoji_is_400(string text)
+    {
+        using var anonymous = products.Client();
+        var id = await anonymous.IdOfAsync("TT 超大鼠标垫 900×400");
+        using var http = products.Client(TestTokens.For(TestTokens.NewUser()));
+        var before = await CountReviewsAsync(id);
+
+        using var response = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 5, text });
+
+        await TestApi.AssertValidationProblemAsync(response, "text");
+        Assert.Equal(before, await CountReviewsAsync(id));
+    }
+
     [Fact]
     public async Task Text_longer_than_2000_characters_is_400_and_2000_is_fine()
     {
@@ -174,6 +244,10 @@ public class ReviewTests(ProductsFixture products)
     [InlineData("page=x", "page")]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=101", "pageSize")]
+    [InlineData("page=1%00", "page")]
+    [InlineData("page=1001", "page")]
+    [InlineData("page=101&pageSize=100", "page")]
+    [InlineData("pageSize=%00", "pageSize")]
     public async Task Bad_review_paging_is_400(string query, string field)
     {
         using var http = products.Client();

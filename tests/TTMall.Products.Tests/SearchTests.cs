@@ -167,6 +167,8 @@ public class SearchTests(ProductsFixture products)
         var beyond = await http.SearchAsync("pageSize=7&page=1000");
         Assert.Empty(beyond.Items);
         Assert.Equal(all.Count, beyond.Total);
+        // The deepest page there is: page × pageSize = 10,000; one further is a 400 (BadInputTests).
+        Assert.Empty((await http.SearchAsync("pageSize=100&page=100")).Items);
     }
 
     [Fact]
