@@ -7,7 +7,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var mall = builder.AddMallInfrastructure();
 
 // Two Eureka peers at http://localhost:8761 and :8762, through which every service registers and finds the
-// others, and the key access tokens are signed with.
+// others, and the keys access tokens are signed and checked with.
 var platform = builder.AddMallPlatform<Projects.TTMall_Discovery>(mall.Settings);
 
 // Every service runs as TTMall:Replicas replicas (default 2).
@@ -19,6 +19,7 @@ var demoPassword = builder.AddParameter("users-demo-password",
     new GenerateParameterDefault { MinLength = 16, Special = false, MinLower = 1, MinNumeric = 1 }, secret: true, persist: true);
 builder.AddMallService<Projects.TTMall_Users>("users", platform)
     .WithStore(mall.Database(MallInfrastructure.UsersDb))
+    .WithAccessTokenSigning(platform)
     .WithEnvironment("Users__DemoPassword", demoPassword);
 
 builder.AddMallService<Projects.TTMall_Carts>("carts", platform)

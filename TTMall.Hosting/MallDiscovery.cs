@@ -1,12 +1,20 @@
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using TTMall.Eureka;
 
 namespace TTMall.Hosting;
 
-/// <summary>The two registry peers, and what every other process needs to use them.</summary>
-public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResource>> Peers, IReadOnlyList<string> ServiceUrls)
+/// <summary>
+/// The two registry peers, and what every other process needs to use them: their service URLs (without credentials) and
+/// the secret every discovery credential is derived from (<see cref="DiscoveryCredentials"/>).
+/// </summary>
+public sealed record MallDiscovery(
+    IReadOnlyList<IResourceBuilder<ProjectResource>> Peers, IReadOnlyList<string> ServiceUrls, IResourceBuilder<ParameterResource> Secret)
 {
+    /// <summary>The Aspire parameter (and user-secrets key <c>Parameters:discovery-secret</c>) that <c>./mall eureka-url</c> reads too.</summary>
+    public const string SecretParameter = "discovery-secret";
+
     // The mall's local profile: a dead replica leaves the registry within seconds, a new one is seen within a second.
     public const int LeaseRenewalIntervalInSeconds = 1;
     public const int LeaseExpirationDurationInSeconds = 4;
@@ -15,11 +23,17 @@ public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResourc
     // A stopping replica serves on for two fetch intervals after leaving, so nobody routes to a closed port.
     public const double DrainSeconds = 1;
 
-    /// <summary>Registers with both peers, resolves service names through them, and starts only once they serve.</summary>
+    /// <summary>
+    /// Registers with both peers as the application named like the resource, with that application's credential in the
+    /// service URLs; resolves service names through them, and starts only once they serve.
+    /// </summary>
     public IResourceBuilder<T> Use<T>(IResourceBuilder<T> resource) where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
+        var app = resource.Resource.Name;
         resource
-            .WithEnvironment("Eureka__Client__ServiceUrl", string.Join(",", ServiceUrls))
+            .WithEnvironment("Eureka__Instance__AppName", app)
+            .WithEnvironment(async context => context.EnvironmentVariables["Eureka__Client__ServiceUrl"] =
+                string.Join(",", AppServiceUrls(await Secret.Resource.GetValueAsync(context.CancellationToken) ?? "", app)))
             .WithEnvironment("Eureka__Client__RegistryFetchIntervalSeconds", RegistryFetchIntervalSeconds.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Eureka__Instance__LeaseRenewalIntervalInSeconds", LeaseRenewalIntervalInSeconds.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Eureka__Instance__LeaseExpirationDurationInSeconds", LeaseExpirationDurationInSeconds.ToString(CultureInfo.InvariantCulture))
@@ -31,6 +45,10 @@ public sealed record MallDiscovery(IReadOnlyList<IResourceBuilder<ProjectResourc
 
         return resource;
     }
+
+    /// <summary>The peers' service URLs with <paramref name="app"/>'s credential, as <c>./mall eureka-url APP</c> prints them.</summary>
+    public IEnumerable<string> AppServiceUrls(string secret, string app) =>
+        ServiceUrls.Select(url => DiscoveryCredentials.AppServiceUrl(url, secret, app));
 }
 
 public static class MallDiscoveryExtensions
@@ -38,7 +56,9 @@ public static class MallDiscoveryExtensions
     /// <summary>
     /// Two Eureka peers (<c>discovery1</c>, <c>discovery2</c>) at TTMall:Ports:Discovery1 and :Discovery2
     /// (8761 and 8762), each replicating to the other, with self-preservation off so a killed replica
-    /// leaves the registry within its lease.
+    /// leaves the registry within its lease. The discovery secret is an Aspire parameter, generated once and kept in the
+    /// AppHost's user secrets; the peers get it whole (they check any application's credential with it), every other
+    /// process only its own application's credential.
     /// </summary>
     public static MallDiscovery AddMallDiscovery<TProject>(this IDistributedApplicationBuilder builder, MallSettings settings)
         where TProject : IProjectMetadata, new()
@@ -49,6 +69,7 @@ public static class MallDiscoveryExtensions
             TcpPorts.EnsureFree(ports[i], $"discovery peer {i + 1}", $"TTMall:Ports:Discovery{i + 1}");
         }
 
+        var secret = builder.AddParameter(MallDiscovery.SecretParameter, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
         var urls = ports.Select(port => $"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}/eureka/").ToList();
         var peers = ports.Select((port, i) =>
         {
@@ -59,6 +80,7 @@ public static class MallDiscoveryExtensions
 #pragma warning restore ASPIRECERTIFICATES001
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
                 .WithEnvironment("Eureka__Client__Enabled", "false")
+                .WithEnvironment("Discovery__Secret", secret)
                 .WithEnvironment("Discovery__SelfPreservation", "false")
                 .WithHttpHealthCheck("/health");
             var others = urls.Where((_, j) => j != i).ToList();
@@ -70,6 +92,6 @@ public static class MallDiscoveryExtensions
             return peer;
         }).ToList();
 
-        return new MallDiscovery(peers, urls);
+        return new MallDiscovery(peers, urls, secret);
     }
 }

@@ -6,10 +6,15 @@ using TTMall.Hosting.Local;
 
 namespace TTMall.Hosting;
 
-/// <summary>The mall's Postgres databases, Redis and RabbitMQ, by the connection-string names services use in both modes.</summary>
+/// <summary>
+/// The mall's Postgres databases, Redis and RabbitMQ, by the connection-string names services use in both modes.
+/// Each database's connection string logs in as its own role (see <see cref="MallDatabases"/>); <paramref name="Postgres"/>
+/// is the server itself, whose connection string is the superuser's: for the AppHost and tests, never for a service.
+/// </summary>
 public sealed record MallInfrastructure(
     InfrastructureMode Mode,
     MallSettings Settings,
+    IResourceBuilder<IResourceWithConnectionString> Postgres,
     IReadOnlyDictionary<string, IResourceBuilder<IResourceWithConnectionString>> Databases,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq)
@@ -46,19 +51,21 @@ public static class MallInfrastructureExtensions
     private static MallInfrastructure AddContainers(IDistributedApplicationBuilder builder, MallSettings settings)
     {
         var postgres = builder.AddPostgres("postgres").WithDataVolume("ttmall-postgres");
-        var databases = MallInfrastructure.DatabaseNames.ToDictionary(
-            name => name,
-            name => (IResourceBuilder<IResourceWithConnectionString>)postgres.AddDatabase(name));
+        // Not AddDatabase: its databases belong to the superuser, and so would its connection strings.
+        var databases = MallDatabases.Add(builder, postgres,
+            ReferenceExpression.Create($"Host={postgres.Resource.Host};Port={postgres.Resource.Port}"),
+            MallInfrastructure.DatabaseNames,
+            role => builder.AddParameter($"postgres-{role}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true));
         var redis = builder.AddRedis("redis").WithDataVolume("ttmall-redis");
         var rabbitMq = builder.AddRabbitMQ("rabbitmq").WithDataVolume("ttmall-rabbitmq");
-        return new(InfrastructureMode.Containers, settings, databases, redis, rabbitMq);
+        return new(InfrastructureMode.Containers, settings, postgres, databases, redis, rabbitMq);
     }
 
     private static MallInfrastructure AddLocalServers(IDistributedApplicationBuilder builder, MallSettings settings)
     {
         var data = new LocalDataRoot(settings.DataRoot);
         var ports = new PortAllocator();
-        var (_, databases) = LocalPostgres.Add(builder, data, settings, ports, MallInfrastructure.DatabaseNames);
+        var (postgres, databases) = LocalPostgres.Add(builder, data, settings, ports, MallInfrastructure.DatabaseNames);
         var redis = LocalRedis.Add(builder, data, settings, ports);
         var rabbitMq = LocalRabbitMq.Add(builder, data, settings, ports);
 
@@ -68,7 +75,7 @@ public static class MallInfrastructureExtensions
             return Task.CompletedTask;
         });
 
-        return new(InfrastructureMode.Local, settings, databases, redis, rabbitMq);
+        return new(InfrastructureMode.Local, settings, postgres, databases, redis, rabbitMq);
     }
 
     /// <summary>

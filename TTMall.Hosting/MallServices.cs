@@ -3,28 +3,39 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace TTMall.Hosting;
 
-/// <summary>What every service of the mall stands on: the settings, discovery, and the key access tokens are signed with.</summary>
-public sealed record MallPlatform(MallSettings Settings, MallDiscovery Discovery, IResourceBuilder<ParameterResource> TokenSigningKey);
+/// <summary>What every service of the mall stands on: the settings, discovery, and the keys access tokens are signed with.</summary>
+public sealed record MallPlatform(MallSettings Settings, MallDiscovery Discovery, AccessTokenKeys TokenKeys);
 
 public static class MallServiceExtensions
 {
     /// <summary>
-    /// Discovery (two Eureka peers) and the access-token signing key: an Aspire parameter, generated once and
-    /// kept in the AppHost's user secrets, that the users service signs with and every service checks with.
+    /// Discovery (two Eureka peers) and the access-token keys (<see cref="AccessTokenKeys"/>): the users service
+    /// signs with the private key, every other service checks with the public ones.
     /// </summary>
     public static MallPlatform AddMallPlatform<TDiscovery>(this IDistributedApplicationBuilder builder, MallSettings settings)
         where TDiscovery : IProjectMetadata, new() =>
         new(settings,
             builder.AddMallDiscovery<TDiscovery>(settings),
-            builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true));
+            AccessTokenKeys.Add(builder));
 
     /// <summary>
     /// Adds one of the mall's .NET services: an HTTP endpoint per replica, the configured number of replicas
     /// (TTMall:Replicas), its <c>/health</c> as its health in the dashboard, the AppHost's environment
-    /// (Development under <c>./mall run</c>) and the token signing key; it registers with discovery and starts
-    /// once the peers serve. Services speak plain HTTP inside the mall, so no developer certificate is needed.
+    /// (Development under <c>./mall run</c>) and the public keys access tokens are checked with; it registers with
+    /// discovery and starts once the peers serve. Services speak plain HTTP inside the mall, so no developer
+    /// certificate is needed.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMallService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, MallPlatform platform)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddMallProject<TProject>(name, platform)
+            .WithEnvironment(async context => context.EnvironmentVariables["Jwt__PublicKeys"] = await platform.TokenKeys.PublicKeysAsync(context.CancellationToken));
+
+    /// <summary>The users service: the only one given the private key access tokens are signed with.</summary>
+    public static IResourceBuilder<ProjectResource> WithAccessTokenSigning(this IResourceBuilder<ProjectResource> users, MallPlatform platform) =>
+        users.WithEnvironment("Jwt__SigningKey", platform.TokenKeys.SigningKey);
+
+    private static IResourceBuilder<ProjectResource> AddMallProject<TProject>(
         this IDistributedApplicationBuilder builder, string name, MallPlatform platform)
         where TProject : IProjectMetadata, new() =>
 #pragma warning disable ASPIRECERTIFICATES001 // Evaluation API; without it the dashboard warns about a certificate nothing uses.
@@ -32,7 +43,6 @@ public static class MallServiceExtensions
             .WithHttpEndpoint()
             .WithoutHttpsCertificate()
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-            .WithEnvironment("Jwt__SigningKey", platform.TokenSigningKey)
             .WithReplicas(platform.Settings.Replicas)
             .WithHttpHealthCheck("/health"));
 #pragma warning restore ASPIRECERTIFICATES001
@@ -45,9 +55,13 @@ public static class MallServiceExtensions
         where TProject : IProjectMetadata, new()
     {
         TcpPorts.EnsureFree(platform.Settings.Ports.Gateway, "the gateway, the mall's front door", "TTMall:Ports:Gateway");
-        // The orchestrator's proxy listens on the well-known port and spreads connections over the replicas.
-        return builder.AddMallService<TProject>("gateway", platform)
-            .WithEndpoint("http", endpoint => endpoint.Port = platform.Settings.Ports.Gateway);
+        // Not the orchestrator's proxy, which would make every shopper look like the proxy to the rate limits: each
+        // replica listens on the well-known port itself (SO_REUSEPORT), and the kernel spreads connections over them.
+        var frontDoor = $"http://localhost:{platform.Settings.Ports.Gateway}";
+        // It checks no token, so it is given no key.
+        return builder.AddMallProject<TProject>("gateway", platform)
+            .WithEnvironment("Gateway__FrontDoorUrl", frontDoor)
+            .WithUrl(frontDoor, "front door");
     }
 
     /// <summary>Gives the service a connection string and starts it only once that store answers.</summary>

@@ -21,9 +21,13 @@ public sealed class LocalDataRoot(string root, string fallbackBase = LocalDataRo
         get
         {
             var path = Path.Combine(Root, "secrets");
-            return OperatingSystem.IsWindows()
-                ? Directory.CreateDirectory(path).FullName
-                : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+            if (OperatingSystem.IsWindows())
+            {
+                return Directory.CreateDirectory(path).FullName;
+            }
+
+            PrivatePaths.EnsureOwnDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return path;
         }
     }
 
@@ -35,6 +39,9 @@ public sealed class LocalDataRoot(string root, string fallbackBase = LocalDataRo
 
         if (new FileInfo(inRoot).LinkTarget is { } linked)
         {
+            // The link leads into a shared folder such as /var/tmp: only into one of ours.
+            EnsureOurs(Path.GetDirectoryName(Path.GetDirectoryName(linked))!);
+            EnsureOurs(Path.GetDirectoryName(linked)!);
             Directory.CreateDirectory(linked);
             account.Own(linked);
             return linked;
@@ -67,17 +74,25 @@ public sealed class LocalDataRoot(string root, string fallbackBase = LocalDataRo
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Root)))[..12];
         var perRoot = Path.Combine(fallbackBase, hash);
-        foreach (var dir in new[] { fallbackBase, perRoot })
+        EnsureOurs(fallbackBase);
+        EnsureOurs(perRoot);
+        return Path.Combine(perRoot, server);
+    }
+
+    /// <summary>
+    /// A folder in a place every user may write in (/var/tmp) is used only when it is the AppHost user's: another
+    /// user could otherwise have made it first, or a link in its place, and read or swap the servers' data.
+    /// </summary>
+    private static void EnsureOurs(string directory)
+    {
+        if (OperatingSystem.IsWindows())
         {
-            // Traversable by the servers' users, listable by nobody else.
-            Directory.CreateDirectory(dir);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                          UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            }
+            Directory.CreateDirectory(directory);
+            return;
         }
 
-        return Path.Combine(perRoot, server);
+        // Traversable by the servers' users, listable by nobody else.
+        PrivatePaths.EnsureOwnDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                                   UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
     }
 }

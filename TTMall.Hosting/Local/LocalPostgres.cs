@@ -118,35 +118,10 @@ public static class LocalPostgres
             }
         });
 
-        builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (e, ct) =>
-        {
-            var connectionString = new NpgsqlConnectionStringBuilder(await ((IResourceWithConnectionString)server).GetConnectionStringAsync(ct)) { Pooling = false };
-            await using var connection = new NpgsqlConnection(connectionString.ConnectionString);
-            await connection.OpenAsync(ct);
-            foreach (var name in databaseNames)
-            {
-                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
-                if (await exists.ExecuteScalarAsync(ct) is null)
-                {
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                    await create.ExecuteNonQueryAsync(ct);
-                    e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server).LogInformation("Created database {Database}.", name);
-                }
-            }
-        });
-
-        var databases = databaseNames.ToDictionary(
-            name => name,
-            name =>
-            {
-                var database = builder.AddConnectionString(name, ReferenceExpression.Create(
-                        $"Host=127.0.0.1;Port={endpoint.Property(EndpointProperty.Port)};Username={SuperUser};Password={password};Database={name}"))
-                    .WithParentRelationship(resource)
-                    // Until the server is ready its databases are not created yet.
-                    .WaitFor(resource);
-                database.WithLocalHealthCheck(builder, LocalHealthChecks.Postgres(database.Resource));
-                return (IResourceBuilder<IResourceWithConnectionString>)database;
-            });
+        var databases = MallDatabases.Add(builder, resource,
+            ReferenceExpression.Create($"Host=127.0.0.1;Port={endpoint.Property(EndpointProperty.Port)}"),
+            databaseNames,
+            role => builder.AddParameter($"postgres-{role}-password", new StoredSecret(Path.Combine(data.SecretsDirectory, $"postgres-{role}-password")), secret: true));
 
         return (resource, databases);
     }
@@ -154,7 +129,7 @@ public static class LocalPostgres
     private static async Task InitClusterAsync(PostgresLayout layout, ServiceAccount account, string password, ILogger logger, CancellationToken ct)
     {
         var passwordFile = Path.Combine(layout.Root, "initdb.pw");
-        await LocalServers.WritePrivateFileAsync(passwordFile, password, ct);
+        await PrivatePaths.WriteSecretFileAsync(passwordFile, password, ct);
         account.Own(passwordFile);
         try
         {

@@ -102,7 +102,7 @@ public static class LocalRabbitMq
                 Directory.CreateDirectory(directory);
             }
 
-            await LocalServers.WritePrivateFileAsync(layout.ConfigFile, ConfigFile(await password.Resource.GetValueAsync(ct) ?? ""), ct);
+            await PrivatePaths.WriteSecretFileAsync(layout.ConfigFile, ConfigFile(await password.Resource.GetValueAsync(ct) ?? ""), ct);
             await File.WriteAllTextAsync(layout.EnvironmentFile, "# Keeps /etc/rabbitmq/rabbitmq-env.conf out of this node.\n", ct);
             await File.WriteAllTextAsync(layout.EnabledPluginsFile, "[].\n", ct);
             account.Own(layout.Root);

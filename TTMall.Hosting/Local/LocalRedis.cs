@@ -38,7 +38,7 @@ public static class LocalRedis
             $"127.0.0.1:{endpoint.Property(EndpointProperty.Port)},password={password}");
 
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server, async (_, ct) =>
-            await LocalServers.WritePrivateFileAsync(configPath, ConfigFile(directory, port, await password.Resource.GetValueAsync(ct) ?? ""), ct));
+            await PrivatePaths.WriteSecretFileAsync(configPath, ConfigFile(directory, port, await password.Resource.GetValueAsync(ct) ?? ""), ct));
 
         return builder.AddResource(server)
             .WithArgs(configPath)

@@ -11,16 +11,6 @@ internal static class LocalServers
     public static MallSetupException MissingPackage(string what, string packages) =>
         new($"the {what} is not installed. Install it with: sudo apt-get install {packages}   (./mall run installs what is missing)");
 
-    /// <summary>Writes a file only the AppHost's user can read: it holds a password.</summary>
-    public static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken = default)
-    {
-        await File.WriteAllTextAsync(path, content, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
-
     /// <summary>Registers <paramref name="check"/> with the AppHost and makes it the resource's health in the dashboard.</summary>
     public static IResourceBuilder<T> WithLocalHealthCheck<T>(this IResourceBuilder<T> resource, IDistributedApplicationBuilder builder, IHealthCheck check)
         where T : IResource

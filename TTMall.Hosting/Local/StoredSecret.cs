@@ -19,14 +19,14 @@ public sealed class StoredSecret(string path) : ParameterDefault
 
     private static string ReadOrCreate(string path)
     {
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } stored)
+        if (File.Exists(path) && PrivatePaths.ReadSecretFile(path).Trim() is { Length: > 0 } stored)
         {
             return stored;
         }
 
         // Letters and digits only: the value goes into connection strings and URIs unescaped.
         var value = new GenerateParameterDefault { MinLength = 24, Special = false }.GetDefaultValue();
-        LocalServers.WritePrivateFileAsync(path, value).GetAwaiter().GetResult();
+        PrivatePaths.WriteSecretFileAsync(path, value).GetAwaiter().GetResult();
         return value;
     }
 }

@@ -1,5 +1,9 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -19,12 +23,13 @@ public class MallLifecycleTests(ITestOutputHelper output)
     [Fact]
     public async Task Mall_starts_healthy_serves_products_from_both_replicas_and_leaves_no_process_when_disposed()
     {
+        var frontDoor = TcpPorts.PickFree();
         using var data = new TestDataRoot();
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TTMall_AppHost>(
             ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2",
              $"--TTMall:Ports:Discovery1={TcpPorts.PickFree()}", $"--TTMall:Ports:Discovery2={TcpPorts.PickFree()}",
-             $"--TTMall:Ports:Gateway={TcpPorts.PickFree()}"], timeout.Token);
+             $"--TTMall:Ports:Gateway={frontDoor}"], timeout.Token);
         // Resource consoles (where servers log to stderr) and the health probes that fail until a server is up
         // belong to the dashboard; the test output keeps the AppHost's own warnings and errors.
         builder.Services.AddLogging(logging => logging.AddFilter((category, level) =>
@@ -37,10 +42,22 @@ public class MallLifecycleTests(ITestOutputHelper output)
         {
             var clock = Stopwatch.StartNew();
             await app.StartAsync(timeout.Token);
-            await MallReadiness.WaitUntilAllHealthyAsync(
-                app.Services.GetRequiredService<DistributedApplicationModel>(),
-                app.Services.GetRequiredService<ResourceNotificationService>(),
-                timeout.Token);
+            IReadOnlyList<string> waiting = [];
+            try
+            {
+                await foreach (var stillWaiting in MallReadiness.WatchAsync(
+                                   app.Services.GetRequiredService<DistributedApplicationModel>(),
+                                   app.Services.GetRequiredService<ResourceNotificationService>(),
+                                   timeout.Token))
+                {
+                    waiting = stillWaiting;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"not healthy within {StartTimeout.TotalMinutes} min: {string.Join(", ", waiting)}");
+            }
+
             output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
 
             var names = builder.Resources.Select(r => r.Name).ToHashSet();
@@ -63,13 +80,52 @@ public class MallLifecycleTests(ITestOutputHelper output)
             Assert.Equal(2, servedBy.Count);
             Assert.All(servedBy, id => Assert.StartsWith("products-", id));
 
-            // The front door routes to the service through discovery.
+            // The front door routes to the service through discovery; both gateway replicas listen on its port themselves.
+            using (var gateway = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{frontDoor}") })
+            {
+                var gateways = new HashSet<string>();
+                for (var i = 0; i < 40 && gateways.Count < 2; i++)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
+                    request.Headers.ConnectionClose = true;
+                    using var response = await gateway.SendAsync(request, timeout.Token);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    Assert.Contains(Assert.Single(response.Headers.GetValues("X-TTMall-Instance")), servedBy);
+                    gateways.Add(Assert.Single(response.Headers.GetValues("X-TTMall-Gateway")));
+                }
+
+                output.WriteLine($"front door served by: {string.Join(", ", gateways)}");
+                Assert.Equal(2, gateways.Count);
+                Assert.All(gateways, id => Assert.StartsWith("gateway-", id));
+            }
+
+            // A shopper signs in through the front door and fills their cart with the access token users signed.
             using (var gateway = app.CreateHttpClient("gateway"))
             {
-                using var response = await gateway.GetAsync("/api/products/1", timeout.Token);
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.Contains(Assert.Single(response.Headers.GetValues("X-TTMall-Instance")), servedBy);
-                Assert.StartsWith("gateway-", Assert.Single(response.Headers.GetValues("X-TTMall-Gateway")));
+                var password = await builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "users-demo-password").GetValueAsync(timeout.Token);
+                using var signIn = await gateway.PostAsJsonAsync("/api/users/sessions", new { email = "demo@ttmall.local", password }, timeout.Token);
+                Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+                var accessToken = (await signIn.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("accessToken").GetString()!;
+                var header = JsonDocument.Parse(Base64Url.DecodeFromChars(accessToken.Split('.')[0])).RootElement;
+                Assert.Equal("ES256", header.GetProperty("alg").GetString());
+                Assert.False(string.IsNullOrEmpty(header.GetProperty("kid").GetString()));
+
+                Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.GetAsync("/api/carts/me", timeout.Token)).StatusCode);
+                gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+                using var added = await gateway.PostAsJsonAsync("/api/carts/me/items", new { productId = 1, quantity = 1 }, timeout.Token);
+                Assert.True(added.IsSuccessStatusCode, $"adding to the cart through the gateway: {(int)added.StatusCode} {await added.Content.ReadAsStringAsync(timeout.Token)}");
+                Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/carts/me", timeout.Token)).StatusCode);
+            }
+
+            // Only users is given the private key; the others the public keys only; the gateway no key at all.
+            foreach (var service in builder.Resources.OfType<ProjectResource>().Where(r => r.Name is "products" or "users" or "carts" or "gateway"))
+            {
+#pragma warning disable CS0618 // Its successor is still marked for evaluation; this reads the same values the processes were started with.
+                var environment = await service.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+                Assert.Equal(service.Name == "users", environment.ContainsKey("Jwt__SigningKey"));
+                Assert.Equal(service.Name != "gateway", environment.ContainsKey("Jwt__PublicKeys"));
+                Assert.DoesNotContain("\"d\"", environment.GetValueOrDefault("Jwt__PublicKeys", ""), StringComparison.Ordinal);
             }
 
             // Both replicas registered with both peers, under the ids the dashboard shows.
@@ -89,6 +145,18 @@ public class MallLifecycleTests(ITestOutputHelper output)
 
                 Assert.All(servedBy, id => Assert.Contains($"\"instanceId\":\"{id}\"", registered));
                 Assert.Equal(2, registered.Split("\"status\":\"UP\"").Length - 1);
+            }
+
+            // The registry every process fetches is small: its full document, as the readers ask for it (gzipped).
+            using (var eureka = app.CreateHttpClient("discovery1"))
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/eureka/apps");
+                request.Headers.AcceptEncoding.ParseAdd("gzip");
+                using var response = await eureka.SendAsync(request, timeout.Token);
+                var gzipped = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+                output.WriteLine($"the mall's registry: {gzipped.Length:N0} bytes gzipped");
+                Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+                Assert.InRange(gzipped.Length, 100, 50 * 1024);
             }
 
             started = ProcessTable.StartedBy(Environment.ProcessId);
@@ -147,7 +215,12 @@ public class MallLifecycleTests(ITestOutputHelper output)
         process.BeginErrorReadLine();
 
         var finished = await Task.WhenAny(up.Task, process.WaitForExitAsync(), Task.Delay(StartTimeout));
-        Assert.True(finished == up.Task, "the AppHost did not report that the mall is up:\n" + string.Join("\n", log));
+        if (finished != up.Task)
+        {
+            // Stopped as a person would, so the orchestrator takes down what it started before the test fails.
+            await StopAsync(process);
+            Assert.Fail("the AppHost did not report that the mall is up:\n" + string.Join("\n", log));
+        }
 
         var started = ProcessTable.StartedBy(process.Id);
         AssertRuns(started, "dcp", "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Discovery", "TTMall.Products", "Aspire.Dashboard");
@@ -155,6 +228,28 @@ public class MallLifecycleTests(ITestOutputHelper output)
         process.Kill(); // SIGKILL: no chance to clean up; the orchestrator must notice and stop everything.
         var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);
         Assert.True(left.Count == 0, "still running after the AppHost was killed:\n" + string.Join("\n", left.Select(p => $"{p.Pid} {p.CommandLine}")));
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(StopTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     private static void AssertRuns(IReadOnlyList<ProcessTable.Entry> processes, params string[] programs)

@@ -25,7 +25,12 @@ public class MallInfrastructureModelTests : IDisposable
 
         Assert.Equal(InfrastructureMode.Containers, mall.Mode);
         Assert.IsType<Aspire.Hosting.ApplicationModel.PostgresServerResource>(builder.Resources.Single(r => r.Name == "postgres"));
-        Assert.All(MallInfrastructure.DatabaseNames, name => Assert.IsType<PostgresDatabaseResource>(mall.Database(name).Resource));
+        // Not Aspire's database resources: their connection strings log in as the superuser.
+        Assert.All(MallInfrastructure.DatabaseNames, name =>
+        {
+            var database = Assert.IsType<ConnectionStringResource>(mall.Database(name).Resource);
+            Assert.Contains($"Username={MallDatabases.Role(name)};", database.ConnectionStringExpression.ValueExpression);
+        });
         Assert.IsType<RedisResource>(mall.Redis.Resource);
         Assert.IsType<RabbitMQServerResource>(mall.RabbitMq.Resource);
         Assert.Equal("redis", mall.Redis.Resource.Name);
@@ -46,7 +51,11 @@ public class MallInfrastructureModelTests : IDisposable
         var postgres = Assert.IsType<LocalServerResource>(builder.Resources.Single(r => r.Name == "postgres"));
         Assert.IsType<LocalServerResource>(mall.Redis.Resource);
         Assert.IsType<LocalServerResource>(mall.RabbitMq.Resource);
-        Assert.All(MallInfrastructure.DatabaseNames, name => Assert.IsType<ConnectionStringResource>(mall.Database(name).Resource));
+        Assert.All(MallInfrastructure.DatabaseNames, name =>
+        {
+            var database = Assert.IsType<ConnectionStringResource>(mall.Database(name).Resource);
+            Assert.Contains($"Username={MallDatabases.Role(name)};", database.ConnectionStringExpression.ValueExpression);
+        });
 
         foreach (var resource in builder.Resources.Where(r => r is not ParameterResource))
         {
