@@ -2,7 +2,8 @@ namespace TTMall.Tests.Shared;
 
 /// <summary>
 /// A real discovery server process on a loopback port, started from the built TTMall.Discovery.dll, that a test
-/// can kill (no goodbye: SIGKILL) and start again on the same port.
+/// can kill (no goodbye: SIGKILL) and start again on the same port. It checks credentials derived from
+/// <see cref="TestDiscovery.Secret"/>.
 /// </summary>
 public sealed class DiscoveryPeer : IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["OTEL_SERVICE_NAME"] = $"discovery-{port}",
+                ["Discovery__Secret"] = TestDiscovery.Secret,
             },
             Arguments = { "--Eureka:Client:Enabled=false" },
         };

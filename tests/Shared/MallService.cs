@@ -21,21 +21,21 @@ public static class MallService
     /// <param name="project">The project under services/, e.g. <c>TTMall.Products</c>.</param>
     /// <param name="serviceName">Its name in discovery and telemetry, e.g. <c>products</c>.</param>
     /// <param name="instanceId">This replica's name, e.g. <c>products-1</c>.</param>
-    /// <param name="eureka">The discovery peers' service URLs, comma-separated.</param>
+    /// <param name="eureka">The discovery peers' service URLs, comma-separated; the service gets them with its credential.</param>
+    /// <param name="publicKeys">The JWK set access tokens are checked with (<c>Jwt:PublicKeys</c>); none for the gateway.</param>
     /// <param name="connectionString">The products database, for a service that has one.</param>
     public static ServiceProcess Create(
-        string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string signingKey, string? connectionString)
+        string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string? publicKeys, string? connectionString)
     {
         var process = new ServiceProcess(project, instanceId)
         {
             Environment =
             {
-                ["Eureka__Client__ServiceUrl"] = eureka,
+                ["Eureka__Client__ServiceUrl"] = TestDiscovery.ServiceUrls(eureka, serviceName),
                 ["Eureka__Client__RegistryFetchIntervalSeconds"] = Seconds(discovery.RegistryFetchInterval),
                 ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = Seconds(discovery.LeaseRenewalInterval),
                 ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Seconds(discovery.LeaseExpiration),
                 ["Eureka__Instance__DrainSeconds"] = Seconds(discovery.Drain),
-                ["Jwt__SigningKey"] = signingKey,
                 ["OTEL_SERVICE_NAME"] = serviceName,
                 ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -46,6 +46,11 @@ public static class MallService
                 ["Logging__Console__FormatterOptions__TimestampFormat"] = LogTimestampFormat,
             },
         };
+        if (publicKeys is not null)
+        {
+            process.Environment["Jwt__PublicKeys"] = publicKeys;
+        }
+
         if (connectionString is not null)
         {
             process.Environment["ConnectionStrings__productsdb"] = connectionString;

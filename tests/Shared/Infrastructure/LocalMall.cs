@@ -22,8 +22,11 @@ public sealed class LocalMall : IAsyncDisposable
     {
     }
 
-    /// <summary>The connection string by the name services use: productsdb, usersdb, ordersdb, paymentsdb, redis, rabbitmq.</summary>
+    /// <summary>The connection string by the name services use: productsdb, usersdb, ordersdb, paymentsdb (each as its own role), redis, rabbitmq.</summary>
     public string ConnectionString(string name) => _connectionStrings[name];
+
+    /// <summary>The Postgres superuser's connection string, for tests that make databases; services never get it.</summary>
+    public string PostgresSuperuser { get; private set; } = "";
 
     /// <summary>Configuration a service needs to use these servers: <c>ConnectionStrings:*</c>.</summary>
     public IReadOnlyDictionary<string, string?> ConnectionStrings =>
@@ -70,6 +73,8 @@ public sealed class LocalMall : IAsyncDisposable
             _connectionStrings[store.Resource.Name] = await store.Resource.GetConnectionStringAsync(timeout.Token)
                 ?? throw new InvalidOperationException($"{store.Resource.Name} has no connection string");
         }
+
+        PostgresSuperuser = await mall.Postgres.Resource.GetConnectionStringAsync(timeout.Token) ?? throw new InvalidOperationException("postgres has no connection string");
     }
 
     public async ValueTask DisposeAsync()

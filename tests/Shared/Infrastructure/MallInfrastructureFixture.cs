@@ -11,6 +11,8 @@ public sealed class MallInfrastructureFixture : IAsyncLifetime
 
     public IReadOnlyDictionary<string, string?> ConnectionStrings => Mall.ConnectionStrings;
 
+    public string PostgresSuperuser => Mall.PostgresSuperuser;
+
     public async Task InitializeAsync() => _mall = await LocalMall.StartAsync();
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Tests.Shared.Infrastructure;
@@ -7,7 +8,7 @@ namespace TTMall.Tests.Shared.Infrastructure;
 /// <summary>
 /// One of the mall's services, run in the test process on a real Kestrel port (not a test server), with the
 /// settings given: connection strings from <see cref="MallInfrastructureFixture"/>, Eureka off unless asked
-/// for, and the test signing key. <typeparamref name="TMarker"/> is any public type of the service's assembly.
+/// for, and the test signing key's public half (the users service adds the private key). <typeparamref name="TMarker"/> is any public type of the service's assembly.
 /// </summary>
 public sealed class MallServiceHost<TMarker> : WebApplicationFactory<TMarker> where TMarker : class
 {
@@ -18,7 +19,7 @@ public sealed class MallServiceHost<TMarker> : WebApplicationFactory<TMarker> wh
         _settings = new Dictionary<string, string?>
         {
             ["Eureka:Client:Enabled"] = "false",
-            [$"{JwtOptions.Section}:SigningKey"] = TestTokens.SigningKey,
+            [$"{JwtOptions.Section}:PublicKeys"] = TestTokens.PublicKeys,
         }.Concat(settings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value);
         UseKestrel(0);
         StartServer();
@@ -37,10 +38,19 @@ public sealed class MallServiceHost<TMarker> : WebApplicationFactory<TMarker> wh
     }
 }
 
-/// <summary>Access tokens for tests, signed with the key <see cref="MallServiceHost{TMarker}"/> gives every service.</summary>
+/// <summary>
+/// Access tokens for tests, signed with a test ES256 key generated per test run, whose public half
+/// <see cref="MallServiceHost{TMarker}"/> gives every service.
+/// </summary>
 public static class TestTokens
 {
-    public static string SigningKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    /// <summary>The private key, as the users service is given it (<c>Jwt:SigningKey</c>).</summary>
+    public static string SigningKey { get; } = AccessTokenKeys.NewSigningKey(KeyId);
+
+    /// <summary>Its public half, as every other service is given it (<c>Jwt:PublicKeys</c>).</summary>
+    public static string PublicKeys { get; } = AccessTokenKeys.PublicKeySet(SigningKey);
+
+    public const string KeyId = "test-key";
 
     public static string For(MallUser user, TimeSpan? lifetime = null) =>
         new AccessTokens(
