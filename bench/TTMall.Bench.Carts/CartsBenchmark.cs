@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
 using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;
@@ -36,14 +36,16 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         Log("starting Postgres, Redis and RabbitMQ (the AppHost's local mode, fresh data)");
         await using var mall = await LocalMall.StartAsync(ct);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(30) };
-        var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        // The bench plays the users service: it signs with the private key, the services get only the public half.
+        var signingKey = AccessTokenKeys.NewSigningKey();
+        var publicKeys = AccessTokenKeys.PublicKeySet(signingKey);
 
-        await using var products = Service("TTMall.Products", signingKey, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")));
+        await using var products = Service("TTMall.Products", publicKeys, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")));
         await products.StartHealthyAsync(null, ct);
         Log($"products started: pid {products.ProcessId}, {products.BaseUri} (migrated and seeded)");
         await using var carts = Service(
             "TTMall.Carts",
-            signingKey,
+            publicKeys,
             ("ConnectionStrings__redis", mall.ConnectionString("redis")),
             ("Services__products__http__0", products.BaseUri.ToString().TrimEnd('/')));
         await carts.StartHealthyAsync(null, ct);
@@ -202,9 +204,9 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     /// <summary>
     /// A service's build (this tool's configuration, Release when run as bench/README.md says) on a free loopback
-    /// port in Production, Eureka off, with the --service-env variables, the signing key and its own.
+    /// port in Production, Eureka off, with the --service-env variables, the public keys and its own.
     /// </summary>
-    private ServiceProcess Service(string project, string signingKey, params (string Name, string Value)[] own)
+    private ServiceProcess Service(string project, string publicKeys, params (string Name, string Value)[] own)
     {
         var service = new ServiceProcess(project, project)
         {
@@ -215,7 +217,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
                 ["Eureka__Client__Enabled"] = "false",
             },
         };
-        foreach (var (name, value) in settings.ServiceEnvironment.Select(e => (e.Key, e.Value)).Append(("Jwt__SigningKey", signingKey)).Concat(own))
+        foreach (var (name, value) in settings.ServiceEnvironment.Select(e => (e.Key, e.Value)).Append(("Jwt__PublicKeys", publicKeys)).Concat(own))
         {
             service.Environment[name] = value;
         }

@@ -161,7 +161,9 @@ public sealed partial class Wrk(string path)
     /// connections do not fire in step) after an answer before its next request: with C connections that offers
     /// about C × 1000 / pause requests per second, a steady load instead of as many as the server can take.
     /// </param>
-    public static string CyclingScript(string purpose, IReadOnlyList<string> paths, int? pauseMilliseconds = null, string method = "GET")
+    /// <param name="authorizations">When given, the Authorization header of each path's request, in the same order.</param>
+    public static string CyclingScript(
+        string purpose, IReadOnlyList<string> paths, int? pauseMilliseconds = null, string method = "GET", IReadOnlyList<string>? authorizations = null)
     {
         var table = new StringBuilder("local paths = {\n");
         foreach (var p in paths)
@@ -170,7 +172,21 @@ public sealed partial class Wrk(string path)
         }
 
         table.Append('}');
-        var format = method == "GET" ? "wrk.format(\"GET\", p)" : $"wrk.format({LuaString(method)}, p, nil, \"\")";
+        if (authorizations is not null)
+        {
+            table.Append("\nlocal authorizations = {\n");
+            foreach (var a in authorizations)
+            {
+                table.Append("  ").Append(LuaString(a)).AppendLine(",");
+            }
+
+            table.Append('}');
+        }
+
+        var headers = authorizations is null ? "nil" : "{ [\"Authorization\"] = authorizations[i] }";
+        var format = method == "GET" && authorizations is null
+            ? "wrk.format(\"GET\", p)"
+            : $"wrk.format({LuaString(method)}, p, {headers}, {(method == "GET" ? "nil" : "\"\"")})";
         return RequestsScript(purpose, table.ToString(), $$"""
               for i, p in ipairs(paths) do
                 requests[i] = {{format}}

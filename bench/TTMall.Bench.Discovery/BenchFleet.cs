@@ -40,6 +40,10 @@ public sealed class BenchFleet(HttpClient http, Uri eureka, TimeProvider time)
     public IReadOnlyList<string> HeartbeatPaths =>
         [.. _instances.Select(i => $"{eureka.AbsolutePath}apps/{i.App}/{Uri.EscapeDataString(i.InstanceId)}?status=UP&lastDirtyTimestamp={i.LastDirtyTimestamp.ToString(CultureInfo.InvariantCulture)}")];
 
+    /// <summary>The Authorization header of each of <see cref="HeartbeatPaths"/>: its application's discovery credential.</summary>
+    public IReadOnlyList<string> HeartbeatAuthorizations(string secret) =>
+        [.. _instances.Select(i => DiscoveryCredentials.Basic(i.App, DiscoveryCredentials.AppPassword(secret, i.App)).ToString())];
+
     public async Task<Registration> RegisterAllAsync(int apps, int perApp, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();

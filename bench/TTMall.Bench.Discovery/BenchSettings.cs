@@ -60,7 +60,7 @@ public sealed record BenchSettings
             _ => throw a.Unknown(),
         });
         return parsed is { Instances: > 20_000 }
-            ? throw new BenchException("At most 20,000 instances (the server's default MaxInstances).")
+            ? throw new BenchException("At most 20,000 instances.")
             : parsed;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using TTMall.Eureka;
 
@@ -40,14 +41,19 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         }
 
         Console.WriteLine();
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromSeconds(30) };
-        await using var peer = await DiscoveryPeer.StartAsync(dll, settings.DeltaRetentionSeconds, settings.ServerEnvironment, http, ct);
+        // The run's discovery secret: the peer checks each write's credential with it, as in the mall.
+        var secret = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 48);
+        using var http = new HttpClient(new AppCredentials(secret, new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) }))
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        await using var peer = await DiscoveryPeer.StartAsync(dll, settings, secret, http, ct);
         Log($"discovery peer started: pid {peer.Process.Id}, {peer.EurekaUri}");
         var fleet = new BenchFleet(http, peer.EurekaUri, TimeProvider.System);
         var cpu = new CpuMeter([("server", (pid, _) => pid == peer.Process.Id)]);
 
         var filledAt = await FillAsync(fleet, ct);
-        await HeartbeatsAsync(wrk, peer, fleet, cpu, ct);
+        await HeartbeatsAsync(wrk, peer, fleet, secret, cpu, ct);
         await FetchesAsync(wrk, peer, fleet, cpu, filledAt, ct);
         await FirstRequestAsync(peer, fleet, ct);
 
@@ -86,10 +92,12 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     }
 
     /// <summary>Step 2: heartbeats at the highest rate the server takes, cycling through every instance.</summary>
-    private async Task HeartbeatsAsync(Wrk wrk, DiscoveryPeer peer, BenchFleet fleet, CpuMeter cpu, CancellationToken ct)
+    private async Task HeartbeatsAsync(Wrk wrk, DiscoveryPeer peer, BenchFleet fleet, string secret, CpuMeter cpu, CancellationToken ct)
     {
         var script = Path.Combine(temp.FullName, "heartbeat.lua");
-        await File.WriteAllTextAsync(script, Wrk.CyclingScript("PUT heartbeats, cycling through every registered instance", fleet.HeartbeatPaths, method: "PUT"), ct);
+        await File.WriteAllTextAsync(script, Wrk.CyclingScript(
+            "PUT heartbeats, cycling through every registered instance, each with its application's credential",
+            fleet.HeartbeatPaths, method: "PUT", authorizations: fleet.HeartbeatAuthorizations(secret)), ct);
         var load = new WrkLoad(settings.WrkThreads, settings.HeartbeatConnections, settings.HeartbeatDuration, script);
         Log($"2. heartbeats: wrk {load} --latency -s heartbeat.lua {peer.BaseUri} (after a {WarmUp.TotalSeconds:F0} s warm-up)");
         await wrk.RunAsync(peer.BaseUri, load with { Duration = WarmUp }, ct);

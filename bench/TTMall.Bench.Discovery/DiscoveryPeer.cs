@@ -73,8 +73,12 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     }
 
     public static async Task<DiscoveryPeer> StartAsync(
-        FileInfo dll, int deltaRetentionSeconds, IReadOnlyDictionary<string, string> environment, HttpClient http, CancellationToken cancellationToken)
+        FileInfo dll, BenchSettings settings, string secret, HttpClient http, CancellationToken cancellationToken)
     {
+        // The registry's bounds, raised to hold the fleet and the instances the rounds add: what is measured is the
+        // server's speed at that size, not its limits.
+        var instances = (settings.Instances + 100).ToString(CultureInfo.InvariantCulture);
+        var bytes = ((settings.Instances + 100) * 4L * 1024).ToString(CultureInfo.InvariantCulture);
         var port = FreeLoopbackPort();
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -86,12 +90,18 @@ public sealed class DiscoveryPeer : IAsyncDisposable
                 "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
                 "--Eureka:Client:Enabled=false",
                 "--Discovery:SelfPreservation=false",
-                $"--Discovery:DeltaRetentionSeconds={deltaRetentionSeconds.ToString(CultureInfo.InvariantCulture)}",
+                $"--Discovery:DeltaRetentionSeconds={settings.DeltaRetentionSeconds.ToString(CultureInfo.InvariantCulture)}",
+                $"--Discovery:MaxInstances={instances}",
+                $"--Discovery:MaxInstancesPerApp={instances}",
+                $"--Discovery:MaxRegistryBytes={bytes}",
+                $"--Discovery:MaxDeltaBytes={bytes}",
+                "--Discovery:RegistrationsPerSecond=100000",
             },
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment)
+        info.Environment["Discovery__Secret"] = secret;
+        foreach (var (name, value) in settings.ServerEnvironment)
         {
             info.Environment[name] = value;
         }

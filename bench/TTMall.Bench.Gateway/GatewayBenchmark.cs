@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using TTMall.Hosting;
 using TTMall.Tests.Shared;
@@ -36,7 +35,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     private readonly ProgressLog _log = new();
     private readonly Summary _summary = new();
-    private readonly string _signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+    private readonly string _publicKeys = AccessTokenKeys.PublicKeySet(AccessTokenKeys.NewSigningKey());
     private double _disturbed;
 
     public async Task<Summary> RunAsync(CancellationToken cancellationToken)
@@ -396,7 +395,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
 
     /// <summary>A service as the AppHost configures it, with the mall's local discovery profile (TTMall.Hosting.MallDiscovery).</summary>
     private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
-        MallService.Create(project, serviceName, instanceId, eureka, Discovery, _signingKey, connectionString);
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery, serviceName == "gateway" ? null : _publicKeys, connectionString);
 
     private static async Task WaitUntilBothReplicasAnswerAsync(HttpClient http, Uri target, string what, CancellationToken cancellationToken)
     {

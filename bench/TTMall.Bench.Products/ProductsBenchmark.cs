@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
+using TTMall.Hosting;
 using TTMall.Tests.Shared;
 using TTMall.Tests.Shared.Infrastructure;
 
@@ -158,8 +158,8 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
             {
                 ["ConnectionStrings__productsdb"] = connectionString,
                 ["Eureka__Client__Enabled"] = "false",
-                // Nothing is signed in this run; the service only insists on a key of the right length.
-                ["Jwt__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+                // Nothing is signed in this run; the service only insists on a usable public key.
+                ["Jwt__PublicKeys"] = AccessTokenKeys.PublicKeySet(AccessTokenKeys.NewSigningKey()),
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             },
         };
