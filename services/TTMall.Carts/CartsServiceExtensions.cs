@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
+using TTMall.ServiceDefaults.Http;
 using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Carts;
@@ -21,7 +21,12 @@ public static class CartsServiceExtensions
         builder.Services.AddSingleton<ProductCatalog>();
         // Service discovery and the standard resilience handler come with every HttpClient (service defaults).
         builder.Services.AddHttpClient(ProductCatalog.HttpClientName, http => http.BaseAddress = ProductCatalog.BaseAddress);
-        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
+        builder.Services
+            .AddUnavailableDependency<ProductsUnavailableException>("The product catalog is not answering",
+                "Carts take names, prices and stock from the products service, which did not answer. Try again in a moment.")
+            .AddUnavailableDependency<Exception>("The cart store is not answering",
+                "Carts are kept in Redis, which did not answer. Try again in a moment.",
+                e => e is RedisConnectionException or RedisTimeoutException);
         builder.Services.AddAuthorizationBuilder().AddPolicy(CartOwnerPolicy, policy => policy
             .RequireAuthenticatedUser()
             .RequireAssertion(context => context.User.MallUser() is not null));
@@ -43,37 +48,4 @@ internal sealed class RedisConnector(IServiceProvider services) : IHostedService
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>
-/// A store or service the carts depend on did not answer: 503 with problem details and a hint when to try again,
-/// rather than a 500 that reads as a bug in carts.
-/// </summary>
-internal sealed class DependencyUnavailableHandler(IProblemDetailsService problemDetails) : IExceptionHandler
-{
-    private const int RetryAfterSeconds = 2;
-
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
-    {
-        var (title, detail) = exception switch
-        {
-            ProductsUnavailableException => ("The product catalog is not answering",
-                "Carts take names, prices and stock from the products service, which did not answer. Try again in a moment."),
-            RedisConnectionException or RedisTimeoutException => ("The cart store is not answering",
-                "Carts are kept in Redis, which did not answer. Try again in a moment."),
-            _ => (null, null),
-        };
-        if (title is null || context.Response.HasStarted)
-        {
-            return false;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
-        });
-    }
 }

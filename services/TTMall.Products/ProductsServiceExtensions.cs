@@ -11,6 +11,7 @@ public static class ProductsServiceExtensions
     {
         builder.AddNpgsqlDbContext<ProductsDbContext>(ProductsDbContext.ConnectionName, settings =>
             settings.ConnectionString = WithPreparedStatements(settings.ConnectionString));
+        builder.Services.AddUnavailableDatabase("products");
         builder.Services.AddDatabaseMigration<ProductsDbContext>(ProductsSeed.SeedAsync);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();

@@ -14,6 +14,7 @@ public static class UsersServiceExtensions
             .ValidateOnStart();
 
         builder.AddNpgsqlDbContext<UsersDbContext>(UsersDbContext.ConnectionName);
+        builder.Services.AddUnavailableDatabase("accounts");
         builder.Services.AddDatabaseMigration<UsersDbContext>(UsersSeed.DemoAccount(
             () => builder.Configuration[$"{UsersOptions.Section}:{nameof(UsersOptions.DemoPassword)}"], TimeProvider.System));
 
