@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
-using TTMall.Tests.Shared;
-using TTMall.Tests.Shared.Infrastructure;
+using TTMall.Testing;
+using TTMall.Testing.Infrastructure;
 
 namespace TTMall.Bench.Carts;
 

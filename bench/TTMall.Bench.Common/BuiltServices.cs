@@ -1,4 +1,4 @@
-using TTMall.Tests.Shared;
+using TTMall.Testing;
 
 namespace TTMall.Bench;
 

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TTMall.Hosting;
-using TTMall.Tests.Shared;
-using TTMall.Tests.Shared.Infrastructure;
+using TTMall.Testing;
+using TTMall.Testing.Infrastructure;
 
 namespace TTMall.Bench.Gateway;
 

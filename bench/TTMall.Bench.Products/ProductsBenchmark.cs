@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TTMall.Hosting;
-using TTMall.Tests.Shared;
-using TTMall.Tests.Shared.Infrastructure;
+using TTMall.Testing;
+using TTMall.Testing.Infrastructure;
 
 namespace TTMall.Bench.Products;
 

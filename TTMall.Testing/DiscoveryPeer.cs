@@ -1,4 +1,4 @@
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>
 /// A real discovery server process on a loopback port, started from the built TTMall.Discovery.dll, that a test

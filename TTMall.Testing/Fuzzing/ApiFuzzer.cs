@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 
-namespace TTMall.Tests.Shared.Fuzzing;
+namespace TTMall.Testing.Fuzzing;
 
 /// <summary>One generated request and what it is, for the report.</summary>
 /// <param name="MayBeCutOff">

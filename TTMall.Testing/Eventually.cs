@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>Polling with a deadline, for things that happen within a time rather than at once.</summary>
-internal static class Eventually
+public static class Eventually
 {
     /// <summary>How long a write to one discovery peer may take to reach the other.</summary>
     public static readonly TimeSpan Replication = TimeSpan.FromSeconds(5);

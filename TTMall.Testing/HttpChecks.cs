@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>Checks every service's HTTP API must pass whatever it does: HEAD, charsets, bounded bodies.</summary>
-internal static class HttpChecks
+public static class HttpChecks
 {
     /// <summary>A JSON body with the charset given in its Content-Type (null: none).</summary>
     public static ByteArrayContent Json(string json, string? charset = null)

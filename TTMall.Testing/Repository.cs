@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>The checkout the tests run in, and how it was built.</summary>
-internal static class Repository
+public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
@@ -27,7 +27,7 @@ internal static class Repository
 }
 
 /// <summary>A fresh local data root for one test, removed with <c>./mall reset</c> afterwards.</summary>
-internal sealed class TestDataRoot : IDisposable
+public sealed class TestDataRoot : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(Repository.Root, ".data", "tests", Guid.NewGuid().ToString("N")[..12]);
 

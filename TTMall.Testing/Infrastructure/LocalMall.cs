@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using TTMall.Hosting;
 
-namespace TTMall.Tests.Shared.Infrastructure;
+namespace TTMall.Testing.Infrastructure;
 
 /// <summary>
 /// Real Postgres (with the mall's databases), Redis and RabbitMQ, started by the AppHost's own start-up code in

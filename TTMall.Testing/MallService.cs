@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>
 /// How a mall service finds the others and is found: Eureka's intervals, as the AppHost gives them to every service

@@ -1,4 +1,4 @@
-namespace TTMall.Tests.Shared.Infrastructure;
+namespace TTMall.Testing.Infrastructure;
 
 /// <summary>A <see cref="LocalMall"/> (real Postgres, Redis, RabbitMQ) shared by a test class or collection.</summary>
 public sealed class MallInfrastructureFixture : IAsyncLifetime

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
 
-namespace TTMall.Tests.Shared.Infrastructure;
+namespace TTMall.Testing.Infrastructure;
 
 /// <summary>
 /// One of the mall's services, run in the test process on a real Kestrel port (not a test server), with the

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using TTMall.Eureka;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>
 /// The discovery credentials of a test run: one random secret, given to every <see cref="DiscoveryPeer"/>, and the

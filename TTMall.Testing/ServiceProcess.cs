@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>A line a <see cref="ServiceProcess"/> wrote (stdout or stderr), with the moment this process read it.</summary>
 public sealed record OutputLine(DateTime ReceivedUtc, string Text)

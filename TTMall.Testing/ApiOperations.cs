@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>A parameter of an operation: where it goes (path or query), and the JSON type its schema names.</summary>
 public sealed record ApiParameter(string Name, string In, string Type, string? Format);

@@ -1,7 +1,7 @@
 using System.Net;
 using Xunit.Abstractions;
 
-namespace TTMall.Tests.Shared.Fuzzing;
+namespace TTMall.Testing.Fuzzing;
 
 /// <summary>What every service's fuzz test does: its operations from its OpenAPI document, a few hundred bad requests, no 5xx.</summary>
 public static class ServiceFuzzing

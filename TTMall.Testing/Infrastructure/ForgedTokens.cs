@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using TTMall.Hosting;
 using TTMall.ServiceDefaults.Security;
 
-namespace TTMall.Tests.Shared.Infrastructure;
+namespace TTMall.Testing.Infrastructure;
 
 /// <summary>
 /// Access tokens that no service may accept: what someone can make with nothing, with another key, or with what

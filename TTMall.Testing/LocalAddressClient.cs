@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TTMall.Tests.Shared;
+namespace TTMall.Testing;
 
 /// <summary>
 /// Clients whose connections come from a loopback address of the test's choosing (127.0.0.2, 127.0.0.3, … are all this
