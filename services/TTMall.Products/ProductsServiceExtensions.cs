@@ -15,6 +15,7 @@ public static class ProductsServiceExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();
         builder.Services.AddScoped<ProductSearch>();
+        builder.Services.AddScoped<ReviewWriter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
