@@ -53,12 +53,12 @@ public sealed class ReviewWriter(ProductsDbContext db, ProductDetails details, T
 
         var authorName = string.IsNullOrWhiteSpace(author.DisplayName) ? AnonymousAuthor : author.DisplayName.Trim();
         var createdAt = time.GetUtcNow();
-        Review review;
+        Review written;
         try
         {
             // The increments are done by the database (rating_total = rating_total + r), so reviews written at once
             // on two replicas are all counted.
-            review = await db.InTransactionAsync(async ct =>
+            written = await db.InTransactionAsync(async ct =>
             {
                 var review = new Review
                 {
@@ -91,6 +91,6 @@ public sealed class ReviewWriter(ProductsDbContext db, ProductDetails details, T
         }
 
         details.Forget(productId);
-        return new ReviewWriting.Written(new ReviewDto(review.Id, productId, review.Rating, review.Text, review.AuthorName, review.CreatedAt));
+        return new ReviewWriting.Written(new ReviewDto(written.Id, productId, written.Rating, written.Text, written.AuthorName, written.CreatedAt));
     }
 }
