@@ -16,6 +16,7 @@ public static class ProductsServiceExtensions
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();
         builder.Services.AddScoped<ProductSearch>();
+        builder.Services.AddScoped<ReviewWriter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

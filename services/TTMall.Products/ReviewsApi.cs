@@ -4,7 +4,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using TTMall.Products.Data;
 using TTMall.ServiceDefaults.Security;
 
@@ -78,106 +77,24 @@ public static class ReviewsApi
     }
 
     public static async Task<Results<Created<ReviewDto>, ValidationProblem, NotFound, ProblemHttpResult, UnauthorizedHttpResult>> CreateAsync(
-        int id, ReviewInput? input, ClaimsPrincipal principal, ProductsDbContext db, ProductDetails details, TimeProvider time,
-        CancellationToken cancellationToken)
+        int id, ReviewInput? input, ClaimsPrincipal principal, ReviewWriter reviews, CancellationToken cancellationToken)
     {
         if (principal.MallUser() is not { } user)
         {
             return TypedResults.Unauthorized();
         }
 
-        var errors = new FieldErrors();
-        if (input?.Rating is not { } rating || rating is < Review.MinRating or > Review.MaxRating)
+        return await reviews.WriteAsync(id, user, input, cancellationToken) switch
         {
-            errors.Add("rating", $"rating must be a whole number from {Review.MinRating} to {Review.MaxRating}.");
-        }
-
-        var text = errors.Text("text", input?.Text, Review.MaxTextLength, multiLine: true);
-
-        if (errors.Any)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        if (!await db.Products.AnyAsync(p => p.Id == id, cancellationToken))
-        {
-            return TypedResults.NotFound();
-        }
-
-        // The common case of a second review, answered without a failed insert in the log; the unique index
-        // below still decides when the same user posts twice at the same moment.
-        if (await db.Reviews.AnyAsync(r => r.ProductId == id && r.UserId == user.Id, cancellationToken))
-        {
-            return AlreadyReviewed();
-        }
-
-        var review = new Review
-        {
-            ProductId = id,
-            UserId = user.Id,
-            AuthorName = Truncate(string.IsNullOrWhiteSpace(user.DisplayName) ? "TT 猫用户" : user.DisplayName.Trim(), Review.MaxAuthorNameLength),
-            Rating = (short)input!.Rating!.Value,
-            Text = text,
-            CreatedAt = time.GetUtcNow(),
+            ReviewWriting.Written written => TypedResults.Created($"/api/products/{id}/reviews", written.Review),
+            ReviewWriting.Invalid invalid => invalid.Errors.ToProblem(),
+            ReviewWriting.AlreadyReviewed => AlreadyReviewed(),
+            _ => TypedResults.NotFound(),
         };
-
-        // The review and the product's rating change together or not at all. The increments are done by the
-        // database (rating_total = rating_total + r), so reviews written at once on two replicas are all counted.
-        var strategy = db.Database.CreateExecutionStrategy();
-        var outcome = await strategy.ExecuteAsync(async () =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.Reviews.Add(review);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-            {
-                return Outcome.AlreadyReviewed;
-            }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
-            {
-                return Outcome.NoProduct;
-            }
-
-            var stars = (int)review.Rating;
-            await db.Products.Where(p => p.Id == id).ExecuteUpdateAsync(
-                product => product
-                    .SetProperty(p => p.RatingTotal, p => p.RatingTotal + stars)
-                    .SetProperty(p => p.ReviewCount, p => p.ReviewCount + 1)
-                    .SetProperty(p => p.RatingAverage, p => Math.Round((decimal)(p.RatingTotal + stars) / (p.ReviewCount + 1), 2)),
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Outcome.Created;
-        });
-
-        switch (outcome)
-        {
-            case Outcome.AlreadyReviewed:
-                return AlreadyReviewed();
-            case Outcome.NoProduct:
-                return TypedResults.NotFound();
-        }
-
-        details.Forget(id);
-        return TypedResults.Created(
-            $"/api/products/{id}/reviews",
-            new ReviewDto(review.Id, id, review.Rating, review.Text, review.AuthorName, review.CreatedAt));
-    }
-
-    private enum Outcome
-    {
-        Created,
-        AlreadyReviewed,
-        NoProduct,
     }
 
     private static ProblemHttpResult AlreadyReviewed() => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "Already reviewed",
         detail: "You have already reviewed this product; each shopper reviews a product once.");
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TTMall.Data;
 using TTMall.ServiceDefaults.Security;
 using TTMall.Users.Data;
 
@@ -91,20 +92,10 @@ public static class AddressesApi
             return errors.ToProblem();
         }
 
-        if (principal.MallUser() is not { } me)
-        {
-            return Problems.UnknownAccount();
-        }
-
         var limit = options.Value.MaxAddressesPerUser;
-        return await db.InTransactionAsync<Results<Created<AddressDto>, ValidationProblem, ProblemHttpResult>>(async ct =>
+        return await ChangeMyAddressesAsync<Results<Created<AddressDto>, ValidationProblem, ProblemHttpResult>>(principal, db, Problems.UnknownAccount(), async (userId, ct) =>
         {
-            if (await db.LockUserAsync(me.Id, ct) is null)
-            {
-                return Problems.UnknownAccount();
-            }
-
-            var count = await db.Addresses.CountAsync(a => a.UserId == me.Id, ct);
+            var count = await db.Addresses.CountAsync(a => a.UserId == userId, ct);
             if (count >= limit)
             {
                 return Problems.TooManyAddresses(limit);
@@ -113,14 +104,14 @@ public static class AddressesApi
             var isDefault = count == 0 || input.IsDefault == true;
             if (isDefault)
             {
-                await ClearDefaultAsync(db, me.Id, except: null, ct);
+                await ClearDefaultAsync(db, userId, except: null, ct);
             }
 
             var now = time.GetUtcNow();
             var address = new Address
             {
                 Id = Guid.CreateVersion7(now),
-                UserId = me.Id,
+                UserId = userId,
                 Recipient = fields.Recipient,
                 Phone = fields.Phone,
                 Province = fields.Province,
@@ -147,103 +138,86 @@ public static class AddressesApi
             return errors.ToProblem();
         }
 
-        if (principal.MallUser() is not { } me)
-        {
-            return Problems.UnknownAccount();
-        }
-
-        return await db.InTransactionAsync<Results<Ok<AddressDto>, ValidationProblem, NotFound, ProblemHttpResult>>(async ct =>
-        {
-            if (await db.LockUserAsync(me.Id, ct) is null)
+        return await ChangeMyAddressAsync<Results<Ok<AddressDto>, ValidationProblem, NotFound, ProblemHttpResult>>(
+            id, principal, db, Problems.UnknownAccount(), TypedResults.NotFound(), async (address, ct) =>
             {
-                return Problems.UnknownAccount();
-            }
+                if (input.IsDefault == false && address.IsDefault)
+                {
+                    return Problems.DefaultAddressRequired();
+                }
 
-            if (await db.Addresses.SingleOrDefaultAsync(a => a.Id == id && a.UserId == me.Id, ct) is not { } address)
-            {
-                return TypedResults.NotFound();
-            }
+                if (input.IsDefault == true && !address.IsDefault)
+                {
+                    await ClearDefaultAsync(db, address.UserId, except: id, ct);
+                    address.IsDefault = true;
+                }
 
-            if (input.IsDefault == false && address.IsDefault)
-            {
-                return Problems.DefaultAddressRequired();
-            }
-
-            if (input.IsDefault == true && !address.IsDefault)
-            {
-                await ClearDefaultAsync(db, me.Id, except: id, ct);
-                address.IsDefault = true;
-            }
-
-            fields.ApplyTo(address);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(AddressDto.From(address));
-        }, cancellationToken);
+                fields.ApplyTo(address);
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok(AddressDto.From(address));
+            }, cancellationToken);
     }
 
-    public static async Task<Results<Ok<AddressDto>, NotFound, ProblemHttpResult>> MakeDefaultAsync(
-        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
+    public static Task<Results<Ok<AddressDto>, NotFound, ProblemHttpResult>> MakeDefaultAsync(
+        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken) =>
+        ChangeMyAddressAsync<Results<Ok<AddressDto>, NotFound, ProblemHttpResult>>(
+            id, principal, db, Problems.UnknownAccount(), TypedResults.NotFound(), async (address, ct) =>
+            {
+                if (!address.IsDefault)
+                {
+                    await ClearDefaultAsync(db, address.UserId, except: id, ct);
+                    address.IsDefault = true;
+                    await db.SaveChangesAsync(ct);
+                }
+
+                return TypedResults.Ok(AddressDto.From(address));
+            }, cancellationToken);
+
+    public static Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
+        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken) =>
+        ChangeMyAddressAsync<Results<NoContent, NotFound, ProblemHttpResult>>(
+            id, principal, db, Problems.UnknownAccount(), TypedResults.NotFound(), async (address, ct) =>
+            {
+                db.Addresses.Remove(address);
+                await db.SaveChangesAsync(ct);
+                if (address.IsDefault
+                    && await db.Addresses.Where(a => a.UserId == address.UserId).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).FirstOrDefaultAsync(ct) is { } oldest)
+                {
+                    oldest.IsDefault = true;
+                    await db.SaveChangesAsync(ct);
+                }
+
+                return TypedResults.NoContent();
+            }, cancellationToken);
+
+    /// <summary>
+    /// What every change to the address book starts with: the signed-in user, a transaction holding the user's row
+    /// (see <see cref="UsersDbContextExtensions.LockUserAsync"/>), then <paramref name="change"/> with the user's id.
+    /// The refusals are the handler's own result type, which only the handler can make.
+    /// </summary>
+    private static async Task<TResult> ChangeMyAddressesAsync<TResult>(
+        ClaimsPrincipal principal, UsersDbContext db, TResult unknownAccount, Func<Guid, CancellationToken, Task<TResult>> change,
+        CancellationToken cancellationToken)
     {
         if (principal.MallUser() is not { } me)
         {
-            return Problems.UnknownAccount();
+            return unknownAccount;
         }
 
-        return await db.InTransactionAsync<Results<Ok<AddressDto>, NotFound, ProblemHttpResult>>(async ct =>
-        {
-            if (await db.LockUserAsync(me.Id, ct) is null)
-            {
-                return Problems.UnknownAccount();
-            }
-
-            if (await db.Addresses.SingleOrDefaultAsync(a => a.Id == id && a.UserId == me.Id, ct) is not { } address)
-            {
-                return TypedResults.NotFound();
-            }
-
-            if (!address.IsDefault)
-            {
-                await ClearDefaultAsync(db, me.Id, except: id, ct);
-                address.IsDefault = true;
-                await db.SaveChangesAsync(ct);
-            }
-
-            return TypedResults.Ok(AddressDto.From(address));
-        }, cancellationToken);
+        return await db.InTransactionAsync(
+            async ct => await db.LockUserAsync(me.Id, ct) is null ? unknownAccount : await change(me.Id, ct),
+            cancellationToken);
     }
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
-        Guid id, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
-    {
-        if (principal.MallUser() is not { } me)
-        {
-            return Problems.UnknownAccount();
-        }
-
-        return await db.InTransactionAsync<Results<NoContent, NotFound, ProblemHttpResult>>(async ct =>
-        {
-            if (await db.LockUserAsync(me.Id, ct) is null)
-            {
-                return Problems.UnknownAccount();
-            }
-
-            if (await db.Addresses.SingleOrDefaultAsync(a => a.Id == id && a.UserId == me.Id, ct) is not { } address)
-            {
-                return TypedResults.NotFound();
-            }
-
-            db.Addresses.Remove(address);
-            await db.SaveChangesAsync(ct);
-            if (address.IsDefault
-                && await db.Addresses.Where(a => a.UserId == me.Id).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).FirstOrDefaultAsync(ct) is { } oldest)
-            {
-                oldest.IsDefault = true;
-                await db.SaveChangesAsync(ct);
-            }
-
-            return TypedResults.NoContent();
-        }, cancellationToken);
-    }
+    /// <summary>As <see cref="ChangeMyAddressesAsync"/>, for the user's address <paramref name="id"/>: another user's is as missing as none.</summary>
+    private static Task<TResult> ChangeMyAddressAsync<TResult>(
+        Guid id, ClaimsPrincipal principal, UsersDbContext db, TResult unknownAccount, TResult notFound,
+        Func<Address, CancellationToken, Task<TResult>> change, CancellationToken cancellationToken) =>
+        ChangeMyAddressesAsync(principal, db, unknownAccount, async (userId, ct) =>
+            await db.Addresses.SingleOrDefaultAsync(a => a.Id == id && a.UserId == userId, ct) is { } address
+                ? await change(address, ct)
+                : notFound,
+            cancellationToken);
 
     /// <summary>Runs before the new default is saved: the partial unique index allows one default per user at any moment.</summary>
     private static Task<int> ClearDefaultAsync(UsersDbContext db, Guid userId, Guid? except, CancellationToken cancellationToken) =>

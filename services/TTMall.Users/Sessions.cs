@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TTMall.Data;
 using TTMall.ServiceDefaults.Security;
 using TTMall.Users.Data;
 

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using TTMall.Data;
 using TTMall.Users.Data;
 
 namespace TTMall.Users;
@@ -69,10 +69,9 @@ public sealed class SignUps(UsersDbContext db, IPasswordHasher<User> hasher, Rat
                 }
 
                 await db.SaveChangesAsync(ct);
-                return true;
             }, cancellationToken);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Two sign-ups of one new address raced and the other one won: the address is taken, which is not said.
         }

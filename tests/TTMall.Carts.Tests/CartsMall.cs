@@ -23,14 +23,14 @@ public sealed class CartsMall : IAsyncLifetime
     /// <summary>The carts service most tests talk to.</summary>
     public MallServiceHost<CartStore> Carts => _carts ?? throw NotStarted();
 
-    /// <summary>Products made for a test, written straight into productsdb.</summary>
+    /// <summary>Products made for a test by the products service's own code.</summary>
     public TestCatalog Catalog => _catalog ?? throw NotStarted();
 
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
         _products = new MallServiceHost<ProductsDbContext>(_infrastructure.ConnectionStrings);
-        _catalog = new TestCatalog(_infrastructure.ConnectionString(ProductsDbContext.ConnectionName), _products);
+        _catalog = new TestCatalog(_products);
         _carts = StartCarts();
     }
 

@@ -1,79 +1,63 @@
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TTMall.Products;
 using TTMall.Products.Data;
 
 namespace TTMall.Carts.Tests;
 
 /// <summary>
-/// Products for one test, written straight into productsdb (the products service has no admin API yet). The
-/// products schema grows while carts are written, so this names only the columns carts rely on (Id, Name, Price,
-/// Stock) and the unique Sku, and copies every other column from a seeded product. Each change is waited for until
-/// the products service serves it (it keeps a product in memory for a moment).
+/// Products for one test, made by the products service's own code in the running service (it has no admin API yet):
+/// added with its seeding code (<see cref="ProductsSeed.AddProductAsync"/>), changed and deleted through its data
+/// model, after which the service forgets its copy as it does after any change of its own. Carts' tests thus never
+/// depend on how productsdb's tables look. Each change is waited for until the products service serves it.
 /// </summary>
-public sealed class TestCatalog(string connectionString, MallServiceHost<ProductsDbContext> products)
+public sealed class TestCatalog(MallServiceHost<ProductsDbContext> products)
 {
-    /// <summary>The product every new catalog is seeded with; test products copy its other columns.</summary>
-    public const string SeededTemplate = "Cherry MX 机械键盘";
-
     /// <summary>A new product, as the products service now serves it.</summary>
     public async Task<int> AddAsync(decimal price, int stock = 100, string? name = null)
     {
-        await using var connection = await OpenAsync();
-        var (hasStock, hasSku, others) = await ColumnsAsync(connection);
-        var columns = string.Join("", others.Select(c => ", " + c));
-        var (stockColumn, stockValue) = hasStock ? ("\"Stock\", ", "@stock, ") : ("", "");
-        var (skuColumn, skuValue) = hasSku ? ("\"Sku\", ", "@sku, ") : ("", "");
-        await using var insert = new NpgsqlCommand(
-            $"""
-            INSERT INTO products ({stockColumn}{skuColumn}"Name", "Price"{columns})
-            SELECT {stockValue}{skuValue}@name, @price{columns} FROM products WHERE "Name" = @template
-            RETURNING "Id"
-            """,
-            connection);
-        insert.Parameters.AddWithValue("name", name ?? $"Test product {Guid.NewGuid():N}");
-        insert.Parameters.AddWithValue("sku", $"T-{Guid.NewGuid():N}");
-        insert.Parameters.AddWithValue("price", price);
-        insert.Parameters.AddWithValue("stock", stock);
-        insert.Parameters.AddWithValue("template", SeededTemplate);
-        var id = (int)(await insert.ExecuteScalarAsync() ?? throw new InvalidOperationException($"The seeded product {SeededTemplate} is missing."));
-
-        await ServedAsync(id, p => p?.Price == price, $"new product {id} at {price}");
+        var id = await InProductsAsync(db => ProductsSeed.AddProductAsync(
+            db, $"T-{Guid.NewGuid():N}", name ?? $"Test product {Guid.NewGuid():N}", price, stock, CancellationToken.None));
+        await ServedAsync(id, p => p?.Price == price && p.Stock == stock, $"new product {id} at {price}");
         return id;
     }
 
     public async Task SetPriceAsync(int id, decimal price)
     {
-        await UpdateAsync(id, "Price", price);
+        await ChangeAsync(id, product => product.ExecuteUpdateAsync(s => s.SetProperty(p => p.Price, price)));
         await ServedAsync(id, p => p?.Price == price, $"product {id} at {price}");
     }
 
     public async Task SetStockAsync(int id, int stock)
     {
-        await using (var connection = await OpenAsync())
-        {
-            Assert.True((await ColumnsAsync(connection)).HasStock, "productsdb's products have no Stock column: the products service keeps no stock yet.");
-        }
-
-        await UpdateAsync(id, "Stock", stock);
+        await ChangeAsync(id, product => product.ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, stock)));
         await ServedAsync(id, p => p?.Stock == stock, $"product {id} with stock {stock}");
     }
 
     public async Task DeleteAsync(int id)
     {
-        await using var connection = await OpenAsync();
-        await using var delete = new NpgsqlCommand("""DELETE FROM products WHERE "Id" = @id""", connection);
-        delete.Parameters.AddWithValue("id", id);
-        Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        await ChangeAsync(id, product => product.ExecuteDeleteAsync());
         await ServedAsync(id, p => p is null, $"product {id} gone");
     }
 
     /// <summary>An id no product has.</summary>
-    public async Task<int> UnknownIdAsync()
+    public Task<int> UnknownIdAsync() =>
+        InProductsAsync(async db => (await db.Products.MaxAsync(p => (int?)p.Id) ?? 0) + 1_000_000);
+
+    /// <summary>Runs <paramref name="change"/> on product <paramref name="id"/> alone, which must exist.</summary>
+    private async Task ChangeAsync(int id, Func<IQueryable<Product>, Task<int>> change)
     {
-        await using var connection = await OpenAsync();
-        await using var max = new NpgsqlCommand("""SELECT COALESCE(MAX("Id"), 0) FROM products""", connection);
-        return (int)(await max.ExecuteScalarAsync())! + 1_000_000;
+        Assert.Equal(1, await InProductsAsync(db => change(db.Products.Where(p => p.Id == id))));
+        products.Services.GetRequiredService<ProductDetails>().Forget(id);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the products service's own database context, in a scope of its own.</summary>
+    private async Task<T> InProductsAsync<T>(Func<ProductsDbContext, Task<T>> work)
+    {
+        await using var scope = products.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ProductsDbContext>());
     }
 
     /// <summary>Waits until the products service's answer for <paramref name="id"/> (null: 404) satisfies <paramref name="condition"/>.</summary>
@@ -88,51 +72,6 @@ public sealed class TestCatalog(string connectionString, MallServiceHost<Product
             },
             TimeSpan.FromSeconds(10),
             $"the products service serves {what}");
-    }
-
-    private async Task UpdateAsync(int id, string column, object value)
-    {
-        await using var connection = await OpenAsync();
-        await using var update = new NpgsqlCommand($"""UPDATE products SET "{column}" = @value WHERE "Id" = @id""", connection);
-        update.Parameters.AddWithValue("value", value);
-        update.Parameters.AddWithValue("id", id);
-        Assert.Equal(1, await update.ExecuteNonQueryAsync());
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync()
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    /// <summary>
-    /// Whether products have a Stock column and a (unique) Sku column, and the other columns that a row can be given
-    /// (generated ones cannot).
-    /// </summary>
-    private static async Task<(bool HasStock, bool HasSku, List<string> Others)> ColumnsAsync(NpgsqlConnection connection)
-    {
-        await using var query = new NpgsqlCommand(
-            """
-            SELECT column_name, is_generated = 'NEVER' AND is_identity = 'NO' FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name = 'products'
-            ORDER BY ordinal_position
-            """,
-            connection);
-        var (hasStock, hasSku, others) = (false, false, new List<string>());
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var (column, writable) = (reader.GetString(0), reader.GetBoolean(1));
-            hasStock |= column == "Stock";
-            hasSku |= column == "Sku";
-            if (writable && column is not ("Id" or "Name" or "Price" or "Stock" or "Sku"))
-            {
-                others.Add($"\"{column}\"");
-            }
-        }
-
-        return (hasStock, hasSku, others);
     }
 
     private sealed record ServedProduct(int Id, decimal Price, int? Stock);

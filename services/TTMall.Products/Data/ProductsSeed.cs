@@ -25,7 +25,7 @@ public static class ProductsSeed
         var missing = SeedCatalog.Products
             .Select((seed, index) => (seed, index))
             .Where(p => !existing.Contains(p.seed.Sku))
-            .Select(p => NewProduct(p.seed, p.index, categories[p.seed.Category], brands[p.seed.Brand]))
+            .Select(p => NewProduct(p.seed, p.index, categories[p.seed.Category], brands[p.seed.Brand], SeedReviews(p.seed.Sku)))
             .ToList();
         if (missing.Count > 0)
         {
@@ -33,6 +33,23 @@ public static class ProductsSeed
             db.Products.AddRange(missing);
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// One product more, beside the seeded catalog and made as its products are: in the first seeded category, of the
+    /// house brand, without reviews, dated after every seeded product. For tests of other services (a cart, an order)
+    /// that need a product of their own with a price and stock they choose. Returns its id.
+    /// </summary>
+    public static async Task<int> AddProductAsync(
+        ProductsDbContext db, string sku, string name, decimal price, int stock, CancellationToken cancellationToken)
+    {
+        var seed = new SeedCatalog.SeedProduct(sku, name, name, price, stock, SeedCatalog.Categories[0].Slug, SeedCatalog.Brands[0].Slug, []);
+        var categoryId = await db.Categories.Where(c => c.Slug == seed.Category).Select(c => c.Id).SingleAsync(cancellationToken);
+        var brandId = await db.Brands.Where(b => b.Slug == seed.Brand).Select(b => b.Id).SingleAsync(cancellationToken);
+        var product = NewProduct(seed, SeedCatalog.Products.Length, categoryId, brandId, reviews: []);
+        db.Products.Add(product);
+        await db.SaveChangesAsync(cancellationToken);
+        return product.Id;
     }
 
     private static async Task<Dictionary<string, int>> AddMissingAsync<T>(
@@ -50,10 +67,11 @@ public static class ProductsSeed
         return (await set.AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(slug, id);
     }
 
-    private static Product NewProduct(SeedCatalog.SeedProduct seed, int index, int categoryId, int brandId)
+    private static Product NewProduct(
+        SeedCatalog.SeedProduct seed, int index, int categoryId, int brandId, IEnumerable<(int Rating, string Text)> reviews)
     {
         var createdAt = Epoch.AddDays(index);
-        var reviews = SeedReviews(seed.Sku)
+        var written = reviews
             .Select((r, i) => new Review
             {
                 UserId = SeedCatalog.Reviewers[i].Id,
@@ -63,7 +81,7 @@ public static class ProductsSeed
                 CreatedAt = createdAt.AddDays(3 * (i + 1)),
             })
             .ToList();
-        var total = reviews.Sum(r => r.Rating);
+        var total = written.Sum(r => r.Rating);
         return new Product
         {
             Sku = seed.Sku,
@@ -75,10 +93,10 @@ public static class ProductsSeed
             BrandId = brandId,
             Specs = [.. seed.Specs.Select(s => new ProductSpec(s.Name, s.Value))],
             CreatedAt = createdAt,
-            Reviews = reviews,
+            Reviews = written,
             RatingTotal = total,
-            ReviewCount = reviews.Count,
-            RatingAverage = reviews.Count == 0 ? 0m : Math.Round((decimal)total / reviews.Count, 2),
+            ReviewCount = written.Count,
+            RatingAverage = written.Count == 0 ? 0m : Math.Round((decimal)total / written.Count, 2),
         };
     }
 

@@ -80,21 +80,6 @@ public sealed class UsersDbContextDesignTimeFactory : IDesignTimeDbContextFactor
 public static class UsersDbContextExtensions
 {
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction that commits whatever it returns, so work must write nothing
-    /// before it has decided to succeed. Through the execution strategy because Aspire turns on retries, which
-    /// need a retried unit to start from a clean change tracker.
-    /// </summary>
-    public static Task<T> InTransactionAsync<T>(this UsersDbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var result = await work(ct);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken);
-
-    /// <summary>
     /// The user's row, locked until the transaction ends: changes to one user's addresses take turns, so the
     /// address limit and the single default hold even when replicas serve that user's requests at once.
     /// </summary>
