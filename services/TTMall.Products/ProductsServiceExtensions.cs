@@ -9,9 +9,7 @@ public static class ProductsServiceExtensions
 {
     public static IHostApplicationBuilder AddProductsService(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<ProductsDbContext>(ProductsDbContext.ConnectionName, settings =>
-            settings.ConnectionString = WithPreparedStatements(settings.ConnectionString));
-        builder.Services.AddUnavailableDatabase("products");
+        builder.AddServiceDatabase<ProductsDbContext>(ProductsDbContext.ConnectionName, "products", WithPreparedStatements);
         builder.Services.AddDatabaseMigration<ProductsDbContext>(ProductsSeed.SeedAsync);
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();

@@ -13,8 +13,7 @@ public static class UsersServiceExtensions
             .Validate(o => o.IsValid(), $"{UsersOptions.Section}: limits, windows and lifetimes must be positive.")
             .ValidateOnStart();
 
-        builder.AddNpgsqlDbContext<UsersDbContext>(UsersDbContext.ConnectionName);
-        builder.Services.AddUnavailableDatabase("accounts");
+        builder.AddServiceDatabase<UsersDbContext>(UsersDbContext.ConnectionName, "accounts");
         builder.Services.AddDatabaseMigration<UsersDbContext>(UsersSeed.DemoAccount(
             () => builder.Configuration[$"{UsersOptions.Section}:{nameof(UsersOptions.DemoPassword)}"], TimeProvider.System));
 
