@@ -13,7 +13,9 @@ public static class CartsServiceExtensions
     /// <summary>Carts in Redis, products over HTTP from the products service (found through discovery).</summary>
     public static IHostApplicationBuilder AddCartsService(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient(RedisConnectionName);
+        // A command sent while Redis is unreachable fails at once (a 503 problem) instead of waiting in a backlog for
+        // the command timeout: the gateway gives a read 3 s before it tries another replica, which would wait as well.
+        builder.AddRedisClient(RedisConnectionName, configureOptions: redis => redis.BacklogPolicy = BacklogPolicy.FailFast);
         builder.Services.AddHostedService<RedisConnector>();
         builder.Services.Configure<CartsOptions>(builder.Configuration.GetSection(CartsOptions.Section));
         builder.Services.TryAddSingleton(TimeProvider.System);
