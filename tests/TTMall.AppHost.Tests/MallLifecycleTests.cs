@@ -21,11 +21,12 @@ public class MallLifecycleTests(ITestOutputHelper output)
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Mall_starts_healthy_serves_products_from_both_replicas_and_leaves_no_process_when_disposed()
+    public async Task Mall_starts_healthy_serves_through_discovery_and_the_gateway_rides_out_its_stores_restarting_and_leaves_no_process_when_disposed()
     {
         var frontDoor = TcpPorts.PickFree();
         using var data = new TestDataRoot();
-        using var timeout = new CancellationTokenSource(StartTimeout);
+        // Starting, then the checks, two store outages among them.
+        using var timeout = new CancellationTokenSource(StartTimeout + TimeSpan.FromMinutes(5));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.TTMall_AppHost>(
             ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={data.Path}", "--TTMall:Replicas=2",
              $"--TTMall:Ports:Discovery1={TcpPorts.PickFree()}", $"--TTMall:Ports:Discovery2={TcpPorts.PickFree()}",
@@ -43,12 +44,14 @@ public class MallLifecycleTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             await app.StartAsync(timeout.Token);
             IReadOnlyList<string> waiting = [];
+            using var starting = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+            starting.CancelAfter(StartTimeout);
             try
             {
                 await foreach (var stillWaiting in MallReadiness.WatchAsync(
                                    app.Services.GetRequiredService<DistributedApplicationModel>(),
                                    app.Services.GetRequiredService<ResourceNotificationService>(),
-                                   timeout.Token))
+                                   starting.Token))
                 {
                     waiting = stillWaiting;
                 }
@@ -114,7 +117,28 @@ public class MallLifecycleTests(ITestOutputHelper output)
                 gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
                 using var added = await gateway.PostAsJsonAsync("/api/carts/me/items", new { productId = 1, quantity = 1 }, timeout.Token);
                 Assert.True(added.IsSuccessStatusCode, $"adding to the cart through the gateway: {(int)added.StatusCode} {await added.Content.ReadAsStringAsync(timeout.Token)}");
-                Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/carts/me", timeout.Token)).StatusCode);
+                // Carts priced the line from products, found through discovery: the AppHost gives carts no address of products.
+                var product = await gateway.GetFromJsonAsync<JsonElement>("/api/products/1", timeout.Token);
+                var cart = await gateway.GetFromJsonAsync<JsonElement>("/api/carts/me", timeout.Token);
+                var line = cart.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("productId").GetInt32() == 1);
+                Assert.Equal(product.GetProperty("name").GetString(), line.GetProperty("name").GetString());
+                Assert.Equal(product.GetProperty("price").GetDecimal(), line.GetProperty("unitPrice").GetDecimal());
+                var carts = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "carts");
+#pragma warning disable CS0618 // As below: the values the processes were started with.
+                var cartsEnvironment = await carts.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+                Assert.DoesNotContain(cartsEnvironment.Keys, key => key.StartsWith("services__products", StringComparison.OrdinalIgnoreCase));
+
+                // The gateway carries tokens to users too, and answers for what no service of the mall serves.
+                Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/users/me", timeout.Token)).StatusCode);
+                using var unknown = await gateway.GetAsync("/api/nothing-here/1", timeout.Token);
+                Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+                Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+
+                // Each store stopped under its services, then started again: 503 problems meanwhile, served again without a restart.
+                var outages = new StoreOutages(app, output);
+                await outages.StopAndStartAsync("redis", gateway, ["/api/carts/me"], timeout.Token);
+                await outages.StopAndStartAsync("postgres", gateway, ["/api/products?q=键盘", "/api/users/me"], timeout.Token);
             }
 
             // Only users is given the private key; the others the public keys only; the gateway no key at all.
