@@ -30,8 +30,11 @@ public sealed class FlakyPort : IAsyncDisposable
         return port;
     }
 
-    /// <summary>Refuses connections for <paramref name="duration"/>, resetting those open, then accepts them again.</summary>
-    public async Task RefuseAsync(TimeSpan duration)
+    /// <summary>
+    /// Refuses connections, resetting those open, for at least <paramref name="atLeast"/> and until <paramref name="seen"/>
+    /// holds (a client has run into the refusal) or <paramref name="atMost"/> has passed; then accepts them again.
+    /// </summary>
+    public async Task RefuseAsync(TimeSpan atLeast, Func<bool> seen, TimeSpan atMost)
     {
         StopListening();
         foreach (var socket in _open.Keys)
@@ -39,7 +42,13 @@ public sealed class FlakyPort : IAsyncDisposable
             Reset(socket);
         }
 
-        await Task.Delay(duration);
+        var since = DateTime.UtcNow;
+        await Task.Delay(atLeast);
+        while (!seen() && DateTime.UtcNow - since < atMost)
+        {
+            await Task.Delay(20);
+        }
+
         Listen();
     }
 

@@ -30,8 +30,11 @@ public sealed class RecoveryTests(MallCluster cluster, ITestOutputHelper output)
                 await Eventually.HoldsAsync(() => cluster.Gateways.All(g => traffic.Exchanges.Any(e => e.Gateway == g.Name && e.Instance == blinking.Name)),
                     TimeSpan.FromSeconds(10), $"{blinking.Name} serves through both gateways", cluster.Diagnostics);
 
+                // Refused until every gateway has run into it (a loaded machine may send it nothing in a fixed 200 ms).
                 var refused = DateTime.UtcNow;
-                await flaky!.RefuseAsync(TimeSpan.FromMilliseconds(200));
+                await flaky!.RefuseAsync(TimeSpan.FromMilliseconds(200),
+                    () => cluster.Gateways.All(g => g.Lines.Any(l => l.Text.Contains("failed a request", StringComparison.Ordinal) && l.Text.Contains($":{flaky.Port}/", StringComparison.Ordinal))),
+                    atMost: TimeSpan.FromSeconds(5));
                 var accepting = DateTime.UtcNow;
                 var back = new Dictionary<string, Exchange>();
                 await Eventually.HoldsAsync(() =>
