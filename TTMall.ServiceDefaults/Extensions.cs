@@ -129,12 +129,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health</c>: ready, every store answers. <c>/alive</c>: the process is up. Both in every environment:
-    /// the orchestrator, the gateway and discovery depend on them. Also problem details for unhandled errors,
-    /// the instance header, HEAD wherever GET is, bounded UTF-8 request bodies (<see cref="RequestBodies"/>), and the
-    /// OpenAPI document with a browsable reference in Development.
+    /// The request pipeline every TT Mall process shares, and its endpoints: problem details for unhandled errors and
+    /// bare status codes, the instance header, HEAD wherever GET is, bounded UTF-8 request bodies
+    /// (<see cref="RequestBodies"/>), authentication and authorization when a scheme is configured; then
+    /// <c>/health</c> (ready: every store answers) and <c>/alive</c> (the process is up), in every environment since the
+    /// orchestrator, the gateway and discovery depend on them, and the OpenAPI document, with a browsable reference in
+    /// Development. Call it before mapping the service's own endpoints.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseHeadAgainAfterRouting();
         app.UseExceptionHandler();

@@ -95,7 +95,7 @@ internal sealed class TestService : IAsyncDisposable
         builder.Services.AddHttpClient(HttpClientName).AddHttpMessageHandler(() => new AttemptRecorder(Attempts));
 
         _app = builder.Build();
-        _app.MapDefaultEndpoints();
+        _app.UseServiceDefaults();
         if (options.Silent)
         {
             _app.Use(async (HttpContext context, RequestDelegate _) =>
