@@ -171,6 +171,9 @@ internal sealed class TestService : IAsyncDisposable
         await _app.StopAsync();
     }
 
+    /// <summary>Signals the stop as SIGTERM does (before the host stops anything), and returns as soon as the signal is given.</summary>
+    public void SignalStop() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
     /// <summary>
     /// Dies without a word: heartbeats stop without a cancel, and the port refuses connections from now on (open
     /// connections are aborted), as when the process is killed. The registry learns of it only when the lease ends.
