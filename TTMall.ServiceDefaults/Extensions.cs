@@ -9,7 +9,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.Timeout;
 using Microsoft.Extensions.Logging;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.Eureka.Client;
 using TTMall.ServiceDefaults.Http;
 using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Authentication;
@@ -29,7 +29,8 @@ public static class ServiceDefaultsExtensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddSingleton(TTMall.ServiceDefaults.ServiceInstance.FromEnvironment(builder.Environment.ApplicationName));
+        var instance = TTMall.ServiceDefaults.ServiceInstance.FromEnvironment(builder.Environment.ApplicationName);
+        builder.Services.AddSingleton(instance);
         builder.Services.AddProblemDetails();
         builder.Services.AddBadRequestProblemDetails();
         builder.Services.AddRequestBodyBound();
@@ -39,7 +40,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         builder.Services.AddOpenApi();
 
-        var eureka = builder.AddEurekaDiscovery();
+        var eureka = builder.AddEurekaClient(instance.ServiceName, instance.InstanceId);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler(options =>
@@ -60,15 +61,15 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Retries go to another instance (service discovery picks afresh each attempt). A connection that was never
     /// made sent nothing, so any request is retried at once; other transient failures are retried, with back-off,
-    /// only for requests that are safe to repeat: idempotent methods, or those carrying an Idempotency-Key.
+    /// only for requests that may be repeated (<see cref="RepeatableRequests"/>).
     /// </summary>
     private static void RetryOnlyWhatIsSafe(HttpRetryStrategyOptions retry)
     {
         retry.ShouldHandle = args => ValueTask.FromResult(
-            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception)
-            || (IsSafeToRepeat(args.Context.GetRequestMessage()) && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
+            RepeatableRequests.NothingWasSent(args.Outcome.Exception)
+            || (RepeatableRequests.MayRepeat(args.Context.GetRequestMessage()) && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
         retry.DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-            UnreachableEndpointReporter.IsConnectFailure(args.Outcome.Exception) || args.Outcome.Exception is TimeoutRejectedException
+            RepeatableRequests.NothingWasSent(args.Outcome.Exception) || args.Outcome.Exception is TimeoutRejectedException
                 ? TimeSpan.Zero
                 : null);
     }
@@ -86,16 +87,10 @@ public static class ServiceDefaultsExtensions
     {
         var others = attempt.Timeout;
         attempt.TimeoutGenerator = args => ValueTask.FromResult(
-            args.Context.GetRequestMessage() is { } request && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head)
+            args.Context.GetRequestMessage() is { } request && RepeatableRequests.IsRead(request.Method.Method)
                 ? ReadAttemptTimeout
                 : others);
     }
-
-    public static bool IsSafeToRepeat(HttpRequestMessage? request) =>
-        request is not null
-        && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options
-            || request.Method == HttpMethod.Put || request.Method == HttpMethod.Delete
-            || request.Headers.Contains("Idempotency-Key"));
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -134,12 +129,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// <c>/health</c>: ready, every store answers. <c>/alive</c>: the process is up. Both in every environment:
-    /// the orchestrator, the gateway and discovery depend on them. Also problem details for unhandled errors,
-    /// the instance header, HEAD wherever GET is, bounded UTF-8 request bodies (<see cref="RequestBodies"/>), and the
-    /// OpenAPI document with a browsable reference in Development.
+    /// The request pipeline every TT Mall process shares, and its endpoints: problem details for unhandled errors and
+    /// bare status codes, the instance header, HEAD wherever GET is, bounded UTF-8 request bodies
+    /// (<see cref="RequestBodies"/>), authentication and authorization when a scheme is configured; then
+    /// <c>/health</c> (ready: every store answers) and <c>/alive</c> (the process is up), in every environment since the
+    /// orchestrator, the gateway and discovery depend on them, and the OpenAPI document, with a browsable reference in
+    /// Development. Call it before mapping the service's own endpoints.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseHeadAgainAfterRouting();
         app.UseExceptionHandler();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Console;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.Eureka.Client;
 
 namespace TTMall.Bench.Discovery;
 

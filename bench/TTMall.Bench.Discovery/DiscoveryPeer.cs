@@ -60,7 +60,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
             return [];
         }
 
-        string[] projects = ["services/TTMall.Discovery", "TTMall.Eureka", "TTMall.ServiceDefaults"];
+        string[] projects = ["services/TTMall.Discovery", "TTMall.Eureka", "TTMall.Eureka.Client", "TTMall.ServiceDefaults"];
         return [.. projects
             .Select(p => Path.Combine(root.FullName, p))
             .Where(Directory.Exists)

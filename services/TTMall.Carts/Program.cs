@@ -7,6 +7,6 @@ builder.AddMallAuthentication();
 builder.AddCartsService();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapCartsApi();
 app.Run();

@@ -6,7 +6,7 @@ builder.AddDiscoveryServer();
 
 var app = builder.Build();
 app.UseLoopbackHostOnly();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapEurekaApi();
 app.MapStatusPage();
 app.Run();

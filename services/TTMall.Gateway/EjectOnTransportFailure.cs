@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -38,7 +38,7 @@ public sealed class EjectOnTransportFailure(IDestinationHealthUpdater health, Ti
     /// <summary>The destination could not be reached or broke off: not a client's cancellation, not a slow answer.</summary>
     public static bool IsTransportFailure(IForwarderErrorFeature error) => error.Error switch
     {
-        ForwarderError.Request => UnreachableEndpointReporter.IsConnectFailure(error.Exception) || error.Exception is HttpRequestException,
+        ForwarderError.Request => RepeatableRequests.NothingWasSent(error.Exception) || error.Exception is HttpRequestException,
         ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination => true,
         _ => false,
     };

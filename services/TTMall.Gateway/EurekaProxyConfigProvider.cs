@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using TTMall.Eureka;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.Eureka.Client;
 using Yarp.ReverseProxy.Configuration;
 
 namespace TTMall.Gateway;
@@ -12,14 +11,14 @@ namespace TTMall.Gateway;
 /// is the configuration's), so a new replica is routed to within one registry fetch of being UP, and a cancelled
 /// one is dropped as soon as the cancellation is fetched.
 /// </summary>
-public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<GatewayOptions> options) : IProxyConfigProvider
+public sealed class EurekaProxyConfigProvider(IServiceInstances instances, IOptions<GatewayOptions> options) : IProxyConfigProvider
 {
     public const string PassivePolicy = EjectOnTransportFailure.PolicyName;
 
     public IProxyConfig GetConfig()
     {
         // Take the token before reading, so a change in between is not missed.
-        var changed = registry.ChangeToken;
+        var changed = instances.ChangeToken;
         var o = options.Value;
         var routes = o.Services.Select(service => new RouteConfig
         {
@@ -44,8 +43,7 @@ public sealed class EurekaProxyConfigProvider(EurekaRegistry registry, IOptions<
         ClusterId = service,
         LoadBalancingPolicy = o.LoadBalancingPolicy,
         // Ids are unique in one application only: two applications may answer to one VIP address.
-        Destinations = registry.Instances(service)
-            .Where(i => i.EffectiveStatus == InstanceStatus.UP && i.BaseUri is not null)
+        Destinations = instances.UpInstances(service)
             .DistinctBy(i => i.InstanceId, StringComparer.Ordinal)
             .ToDictionary(i => i.InstanceId, i => new DestinationConfig { Address = i.BaseUri!.ToString() }, StringComparer.Ordinal),
         HealthCheck = new HealthCheckConfig

@@ -41,10 +41,10 @@ public sealed class GatewayOptions
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
-    /// The largest body of a request the gateway may send a second time (an Idempotency-Key write whose replica died
-    /// before answering), for which it keeps the whole body in memory. A larger body (declared, or found by reading a
-    /// chunked one that far) is streamed through once and not repeated: a client cannot make the gateway hold megabytes
-    /// per request.
+    /// The largest body of a request the gateway may send a second time (a PUT, or a write with an Idempotency-Key, whose
+    /// replica died before answering), for which it keeps the whole body in memory. A larger body (declared, or found by
+    /// reading a chunked one that far) is streamed through once and not repeated: a client cannot make the gateway hold
+    /// megabytes per request.
     /// </summary>
     public long MaxRepeatableBodyBytes { get; set; } = 64 * 1024;
 

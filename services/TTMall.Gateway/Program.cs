@@ -5,6 +5,6 @@ builder.AddServiceDefaults();
 builder.AddMallGateway();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapMallGateway();
 app.Run();

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -10,22 +10,20 @@ namespace TTMall.Gateway;
 /// A request that got no answer from its destination is sent once more, to another destination, when that is safe.
 /// <list type="bullet">
 /// <item>The connection could not be made, or it broke off before the response began (a replica killed with the
-/// request in flight): repeated for GET and HEAD, and for a request carrying an Idempotency-Key (its sender declares
-/// a repeat safe; the services that create orders and money answer a repeated key with the first result).</item>
+/// request in flight): repeated when <see cref="RepeatableRequests.MayRepeat(HttpRequest)"/> (an idempotent method, or
+/// an Idempotency-Key).</item>
 /// <item>The destination sent nothing for <see cref="GatewayOptions.AnswerTimeout"/> (a frozen or stalled replica,
 /// which accepts connections and answers nothing until its health probe takes it out): repeated for GET and HEAD only,
-/// which read and change nothing, so it does not matter that the first may still be answered. Reads are forwarded
-/// with that as YARP's activity timeout; writes keep YARP's default.</item>
+/// which read and change nothing (<see cref="RepeatableRequests.IsRead"/>), so it does not matter that the first may
+/// still be answered. Reads are forwarded with that as YARP's activity timeout; writes keep YARP's default.</item>
 /// </list>
-/// A plain POST is never repeated, nor one whose body is larger than <see cref="GatewayOptions.MaxRepeatableBodyBytes"/>
-/// (declared, or found by reading a chunked one that far): only a body kept whole can be sent again, and the gateway
+/// A POST (or PATCH) without a key is never repeated, nor a request whose body is larger than
+/// <see cref="GatewayOptions.MaxRepeatableBodyBytes"/> (declared, or found by reading a chunked one that far): only a body kept whole can be sent again, and the gateway
 /// keeps only small ones. Runs before load balancing, so the second attempt is balanced over the destinations
 /// that are left.
 /// </summary>
 public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> options)
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     /// <summary>Each cluster as configured, and the same cluster with the answer timeout, for reads.</summary>
     private readonly ConditionalWeakTable<ClusterModel, ClusterModel> _forReads = new();
 
@@ -33,7 +31,7 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
     {
         var request = context.Request;
         var maxBody = options.CurrentValue.MaxRepeatableBodyBytes;
-        var eligible = IsSafeToRepeat(request) && BodyFits(request, maxBody);
+        var eligible = RepeatableRequests.MayRepeat(request) && BodyFits(request, maxBody);
         if (eligible && request.ContentLength > 0)
         {
             // The body must be readable a second time; it fits, so it is kept in memory.
@@ -46,7 +44,7 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
         }
 
         var proxy = context.GetReverseProxyFeature();
-        var read = IsRead(request);
+        var read = RepeatableRequests.IsRead(request.Method);
         if (read && proxy is ReverseProxyFeature feature && options.CurrentValue.AnswerTimeout is { Ticks: > 0 } answerTimeout)
         {
             feature.Cluster = ForReads(feature.Cluster, answerTimeout);
@@ -97,7 +95,7 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
     /// </summary>
     public static bool GotNoAnswer(IForwarderErrorFeature error) =>
         error.Error == ForwarderError.Request
-        && (UnreachableEndpointReporter.IsConnectFailure(error.Exception) || error.Exception is HttpRequestException or IOException);
+        && (RepeatableRequests.NothingWasSent(error.Exception) || error.Exception is HttpRequestException or IOException);
 
     /// <summary>No body, one of a known length up to <paramref name="maxBytes"/>, or one sent in chunks (read to find out).</summary>
     public static bool BodyFits(HttpRequest request, long maxBytes) =>
@@ -157,8 +155,4 @@ public sealed class RetryOnAnotherDestination(IOptionsMonitor<GatewayOptions> op
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
-
-    public static bool IsSafeToRepeat(HttpRequest request) => IsRead(request) || request.Headers.ContainsKey(IdempotencyKeyHeader);
-
-    private static bool IsRead(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
 }

@@ -7,6 +7,6 @@ builder.AddMallAuthentication();
 builder.AddProductsService();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapProductsService();
 app.Run();

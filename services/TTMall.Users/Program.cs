@@ -7,6 +7,6 @@ builder.AddAccessTokenSigning();
 builder.AddUsersService();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.UseServiceDefaults();
 app.MapUsersApi();
 app.Run();

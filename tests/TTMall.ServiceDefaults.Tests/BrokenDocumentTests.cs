@@ -63,7 +63,7 @@ public sealed class BrokenDocumentTests(ITestOutputHelper output)
         await using var fake = await FakeEureka.StartAsync();
         fake.Set([HostileRegistry.Good(HostileRegistry.GoodId, good.Port)]);
         await using var caller = await TestService.StartAsync(new TestServiceOptions(fake.EurekaUri.ToString()) { AppName = "web", InstanceId = "web-1" });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances(HostileRegistry.Vip).Count == 1, Soon, "the good instance routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances(HostileRegistry.Vip).Count == 1, Soon, "the good instance routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         await using var traffic = new Traffic(http, "http://products/whoami");
@@ -83,7 +83,7 @@ public sealed class BrokenDocumentTests(ITestOutputHelper output)
 
         // Five broken documents, at the client's pace (a fetch every 0.2 s): a broken document is no reason to wait longer.
         var fiveBroken = await Eventually.HoldsAsync(() => brokenServed() >= before + 5, Soon, "five broken documents served", () => caller.Log + "\n" + fake);
-        Assert.Equal([HostileRegistry.GoodId], caller.Registry.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId));
+        Assert.Equal([HostileRegistry.GoodId], caller.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId));
         var servedBefore = good.Served;
         await Eventually.HoldsAsync(() => good.Served > servedBefore + 10, Soon, "the good instance still serves", () => caller.Log);
 

@@ -17,7 +17,7 @@ public sealed class DeathTests(ITestOutputHelper output)
         await using var survivor = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "products", InstanceId = "products-1" });
         await using var victim = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "products", InstanceId = "products-2" });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "web", InstanceId = "web-1", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("products").Count == 2, Soon, "both products instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("products").Count == 2, Soon, "both products instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         var traffic = MixedTraffic(http, "http://products/whoami");
@@ -81,7 +81,7 @@ public sealed class DeathTests(ITestOutputHelper output)
         await using var stays = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "users", InstanceId = "users-1" });
         await using var leaves = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "users", InstanceId = "users-2", LeaseExpirationDurationInSeconds = 60 });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "web", InstanceId = "web-1", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("users").Count == 2, Soon, "both users instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("users").Count == 2, Soon, "both users instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         await using var traffic = MixedTraffic(http, "http://users/whoami");
@@ -107,7 +107,7 @@ public sealed class DeathTests(ITestOutputHelper output)
         var deadPort = DiscoveryPeer.FreePort();
         await peer.RegisterAsync(RegistryServer.Instance("payments", "payments-dead", deadPort));
         await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "orders", InstanceId = "orders-1", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("payments").Count == 2, Soon, "both payments instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("payments").Count == 2, Soon, "both payments instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         for (var i = 0; i < 6; i++)
@@ -122,7 +122,7 @@ public sealed class DeathTests(ITestOutputHelper output)
 
         var toDead = caller.Attempts.Where(a => a.Uri.Port == deadPort).ToList();
         Assert.True(toDead.Count == 1 && toDead[0].Refused, "one refused attempt, then it is set aside:\n" + string.Join("\n", caller.Attempts));
-        Assert.True(caller.Registry.IsUnreachable(caller.Registry.Instances("payments").Single(i => i.InstanceId == "payments-dead")));
+        Assert.True(caller.Unreachable.IsUnreachable(caller.Registry.Instances("payments").Single(i => i.InstanceId == "payments-dead")));
     }
 
     /// <summary>A loop of GETs and a loop of POSTs (no Idempotency-Key), as the shop sends them.</summary>

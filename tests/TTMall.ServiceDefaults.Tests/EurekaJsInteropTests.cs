@@ -22,7 +22,7 @@ public sealed class EurekaJsInteropTests(SharedDiscoveryPeer shared, ITestOutput
 
         // While it is registered: our client has it, UP, under its VIP, with the id the server gave it (its host name).
         var seen = await Eventually.FoundAsync(
-            () => Task.FromResult(dotnet.Registry.RoutableInstances("jsinterop").SingleOrDefault()), Soon, "the js instance in our registry",
+            () => Task.FromResult(dotnet.RoutableInstances("jsinterop").SingleOrDefault()), Soon, "the js instance in our registry",
             () => js.Output + "\n" + dotnet.Log);
         Assert.Equal("localhost", seen.InstanceId);
         Assert.Equal("JSINTEROP", seen.App);

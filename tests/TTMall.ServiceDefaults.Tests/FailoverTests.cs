@@ -23,7 +23,7 @@ public sealed class FailoverTests
             async () => await alive.InstanceAsync("CATALOG", "catalog-1") is { Status: InstanceStatus.UP } i ? i : null,
             Soon, "UP on the live server", () => service.Log);
         Assert.Equal(service.Port, registered.Port);
-        await Eventually.HoldsAsync(() => service.Registry.RoutableInstances("catalog").Count == 1, Soon, "itself in its registry", () => service.Log);
+        await Eventually.HoldsAsync(() => service.RoutableInstances("catalog").Count == 1, Soon, "itself in its registry", () => service.Log);
 
         using var http = service.CreateClient();
         Assert.Equal("catalog-1", await http.GetStringAsync("http://catalog/whoami"));
@@ -43,13 +43,13 @@ public sealed class FailoverTests
                 async () => await a.InstanceAsync("CATALOG", "catalog-1") is { Status: InstanceStatus.UP } i ? i : null, Soon, "UP on a", () => service.Log);
             await Eventually.FoundAsync(
                 async () => await b.InstanceAsync("CATALOG", "catalog-1") is { Status: InstanceStatus.UP } i ? i : null, Soon, "replicated to b", () => service.Log);
-            await Eventually.HoldsAsync(() => service.Registry.RoutableInstances("catalog").Count == 1, Soon, "itself in its registry", () => service.Log);
+            await Eventually.HoldsAsync(() => service.RoutableInstances("catalog").Count == 1, Soon, "itself in its registry", () => service.Log);
 
             await a.KillAsync();
 
             // Fetches go to b: something registered only there reaches the client.
             await b.RegisterAsync(RegistryServer.Instance("products", "products-on-b", 5990));
-            await Eventually.HoldsAsync(() => service.Registry.RoutableInstances("products").Count == 1, TimeSpan.FromSeconds(2), "products-on-b in the client's registry", () => service.Log);
+            await Eventually.HoldsAsync(() => service.RoutableInstances("products").Count == 1, TimeSpan.FromSeconds(2), "products-on-b in the client's registry", () => service.Log);
 
             // Heartbeats go to b: the 3 s lease is renewed there, with nobody left to replicate them.
             var renewed = (await b.InstanceAsync("CATALOG", "catalog-1"))!.LeaseInfo.LastRenewalTimestamp;
@@ -70,7 +70,7 @@ public sealed class FailoverTests
             await using var a = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "products", InstanceId = "products-a" });
             await using var b = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "products", InstanceId = "products-b" });
             await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "web", InstanceId = "web-1", Register = false });
-            await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("products").Count == 2, Soon, "both routable", () => caller.Log);
+            await Eventually.HoldsAsync(() => caller.RoutableInstances("products").Count == 2, Soon, "both routable", () => caller.Log);
 
             await peer.KillAsync();
             var killed = Stopwatch.GetTimestamp();

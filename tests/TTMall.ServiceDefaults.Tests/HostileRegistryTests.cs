@@ -26,7 +26,7 @@ public sealed class HostileRegistryTests(ITestOutputHelper output)
 
         Assert.Equal(
             [HostileRegistry.GoodId, "products-lease-huge", "products-lease-text"],
-            caller.Registry.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId).Order(StringComparer.Ordinal));
+            caller.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId).Order(StringComparer.Ordinal));
         using var http = caller.CreateClient();
         var answers = await GetAllAsync(http, "http://products/whoami", 100);
         Assert.All(answers, answer => Assert.Equal(HostileRegistry.GoodId, answer));
@@ -42,7 +42,7 @@ public sealed class HostileRegistryTests(ITestOutputHelper output)
         // A second good instance comes by delta: routed to, with no full fetch since the first (the hashcode matched).
         await using var good2 = await NamedServer.StartAsync("products-good-2");
         fake.Add(HostileRegistry.Good("products-good-2", good2.Port));
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances(HostileRegistry.Vip).Any(i => i.InstanceId == "products-good-2"), Soon,
+        await Eventually.HoldsAsync(() => caller.RoutableInstances(HostileRegistry.Vip).Any(i => i.InstanceId == "products-good-2"), Soon,
             "products-good-2 routable", () => caller.Log + "\n" + fake);
         answers = await GetAllAsync(http, "http://products/whoami", 40);
         Assert.All(answers, answer => Assert.Contains(answer, new[] { HostileRegistry.GoodId, "products-good-2" }));
@@ -85,7 +85,7 @@ public sealed class HostileRegistryTests(ITestOutputHelper output)
 
         Assert.True(fake.FullFetches == 1, $"{fake.FullFetches} full fetches:\n{fake}\n{caller.Log}");
         Assert.Equal(bad.Count, Warnings(caller).Count);
-        Assert.Equal([HostileRegistry.GoodId], caller.Registry.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId));
+        Assert.Equal([HostileRegistry.GoodId], caller.RoutableInstances(HostileRegistry.Vip).Select(i => i.InstanceId));
         Assert.Equal(0, decoy.Served);
         Assert.All(caller.Attempts, attempt => Assert.Equal(good.Port, attempt.Uri.Port));
         Report(output, $"{fake.DeltaFetches - deltasBefore} deltas carrying {bad.Count} bad instances: {fake.FullFetches} full fetch in all, {bad.Count} warnings");

@@ -166,4 +166,42 @@ public sealed class RegistrationTests(SharedDiscoveryPeer shared) : IClassFixtur
         await Eventually.StaysAsync(async () => await Peer.InstanceAsync("LEAVING", "leaving-1") is null,
             TimeSpan.FromSeconds(1.5), "stays gone", () => service.Log);
     }
+
+    [Fact]
+    public async Task A_drained_stop_leaves_the_registry_then_serves_on_for_DrainSeconds_and_the_stop_signal_is_not_held_up()
+    {
+        var drain = TimeSpan.FromSeconds(3);
+        await using var service = await TestService.StartAsync(new TestServiceOptions(Peer)
+        {
+            AppName = "draining",
+            InstanceId = "draining-1",
+            LeaseExpirationDurationInSeconds = 60,
+            Settings = new Dictionary<string, string> { ["Eureka:Instance:DrainSeconds"] = drain.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        await Eventually.FoundAsync(
+            async () => await Peer.InstanceAsync("DRAINING", "draining-1") is { Status: InstanceStatus.UP } i ? i : null,
+            Soon, "UP", () => service.Log);
+
+        // The signal (SIGTERM's handler) returns at once: leaving and draining are awaited by the host's stop, not done in it.
+        var signalled = Stopwatch.GetTimestamp();
+        service.SignalStop();
+        Assert.True(Stopwatch.GetElapsedTime(signalled) < drain / 2, $"the stop signal took {Stopwatch.GetElapsedTime(signalled).TotalMilliseconds:0} ms");
+
+        var asked = Stopwatch.GetTimestamp();
+        var stopping = service.StopAsync();
+        await Eventually.HoldsAsync(async () => await Peer.InstanceAsync("DRAINING", "draining-1") is null, Soon, "gone from the registry", () => service.Log);
+
+        // Gone from the registry, and still serving, each response closing its connection so callers reconnect elsewhere.
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{service.Port}/whoami"));
+        var answeredWhileStopping = !stopping.IsCompleted;
+        await stopping;
+        var stopTook = Stopwatch.GetElapsedTime(asked);
+
+        Assert.True(answeredWhileStopping, "the request was answered only after the stop had finished");
+        Assert.Equal("draining-1", await response.Content.ReadAsStringAsync());
+        Assert.True(response.Headers.ConnectionClose, "a response while draining closes its connection");
+        Assert.True(stopTook >= drain * 0.9, $"the stop took {stopTook.TotalMilliseconds:0} ms; it should serve on for {drain.TotalSeconds} s");
+        Assert.Contains("Left the registry: DRAINING/draining-1 (200)", service.Log);
+    }
 }

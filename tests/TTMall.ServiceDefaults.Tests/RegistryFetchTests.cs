@@ -20,7 +20,7 @@ public sealed class RegistryFetchTests
         var seenAfter = await Eventually.HoldsAsync(() => client.Registry.Instances("products").Count == 1, Soon, "the new instance in the client's registry", () => client.Log);
 
         Assert.True(seenAfter < TimeSpan.FromSeconds(1), $"seen after {seenAfter.TotalMilliseconds:0} ms with a 0.2 s fetch interval");
-        var instance = Assert.Single(client.Registry.RoutableInstances("products"));
+        var instance = Assert.Single(client.RoutableInstances("products"));
         Assert.Equal("products-new", instance.InstanceId);
         Assert.Equal(new Uri("http://localhost:5999/"), instance.BaseUri);
 
@@ -74,11 +74,11 @@ public sealed class RegistryFetchTests
         await using var client = await TestService.StartAsync(new TestServiceOptions(proxy.EurekaUri.ToString()) { AppName = "web", InstanceId = "web-1", Register = false });
         await peer.RegisterAsync(RegistryServer.Instance("search", "search-1", 5994));
         await peer.RegisterAsync(RegistryServer.Instance("search", "search-2", 5993));
-        await Eventually.HoldsAsync(() => client.Registry.RoutableInstances("search").Count == 2, Soon, "both routable", () => client.Log);
+        await Eventually.HoldsAsync(() => client.RoutableInstances("search").Count == 2, Soon, "both routable", () => client.Log);
         var before = proxy.Requests.Count;
 
         await peer.OverrideStatusAsync("SEARCH", "search-2", InstanceStatus.OUT_OF_SERVICE);
-        await Eventually.HoldsAsync(() => client.Registry.RoutableInstances("search") is [{ InstanceId: "search-1" }], TimeSpan.FromSeconds(1), "search-2 not routable", () => client.Log);
+        await Eventually.HoldsAsync(() => client.RoutableInstances("search") is [{ InstanceId: "search-1" }], TimeSpan.FromSeconds(1), "search-2 not routable", () => client.Log);
         Assert.Equal(InstanceStatus.OUT_OF_SERVICE, client.Registry.Instances("search").Single(i => i.InstanceId == "search-2").EffectiveStatus);
 
         await Task.Delay(TimeSpan.FromSeconds(0.5));

@@ -16,7 +16,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await using var a = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "Reviews", InstanceId = "reviews-a" });
         await using var b = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "Reviews", InstanceId = "reviews-b" });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-rr", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("reviews").Count == 2, Soon, "both reviews instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("reviews").Count == 2, Soon, "both reviews instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         var answers = new List<string>();
@@ -42,7 +42,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await using var a = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "carts", InstanceId = "carts-a" });
         await using var b = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "carts", InstanceId = "carts-b" });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-oos", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("carts").Count == 2, Soon, "both carts instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("carts").Count == 2, Soon, "both carts instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
         await using var traffic = new Traffic(http, "http://carts/whoami");
@@ -50,7 +50,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
 
         var overridden = Stopwatch.GetTimestamp();
         await Peer.OverrideStatusAsync("CARTS", "carts-b", InstanceStatus.OUT_OF_SERVICE);
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("carts").Count == 1, Soon, "carts-b no longer routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("carts").Count == 1, Soon, "carts-b no longer routable", () => caller.Log);
         // Its own heartbeats (status=UP) must not undo the override: watch for two of them.
         await Task.Delay(TimeSpan.FromSeconds(2));
 

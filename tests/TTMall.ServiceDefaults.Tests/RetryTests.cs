@@ -16,7 +16,7 @@ public sealed class RetryTests(SharedDiscoveryPeer shared) : IClassFixture<Share
         await using var healthy = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "checkout", InstanceId = "checkout-ok" });
         await using var overloaded = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "checkout", InstanceId = "checkout-503", Unavailable = true });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-retry", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("checkout").Count == 2, Soon, "both checkout instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("checkout").Count == 2, Soon, "both checkout instances routable", () => caller.Log);
         using var http = caller.CreateClient();
 
         // Round robin: of two requests in a row, one starts on the overloaded instance.
@@ -60,7 +60,7 @@ public sealed class RetryTests(SharedDiscoveryPeer shared) : IClassFixture<Share
         await using var healthy = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "listing", InstanceId = "listing-ok" });
         await using var stalled = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "listing", InstanceId = "listing-stalled", Silent = true });
         await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-stalled", Register = false });
-        await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("listing").Count == 2, Soon, "both listing instances routable", () => caller.Log);
+        await Eventually.HoldsAsync(() => caller.RoutableInstances("listing").Count == 2, Soon, "both listing instances routable", () => caller.Log);
         using var http = caller.CreateClient();
 
         // Round robin: one of the first two reads starts on the stalled instance, which stays registered and UP; after

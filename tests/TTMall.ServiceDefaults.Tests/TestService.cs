@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.Eureka;
+using TTMall.Eureka.Client;
 
 namespace TTMall.ServiceDefaults.Tests;
 
@@ -94,7 +95,7 @@ internal sealed class TestService : IAsyncDisposable
         builder.Services.AddHttpClient(HttpClientName).AddHttpMessageHandler(() => new AttemptRecorder(Attempts));
 
         _app = builder.Build();
-        _app.MapDefaultEndpoints();
+        _app.UseServiceDefaults();
         if (options.Silent)
         {
             _app.Use(async (HttpContext context, RequestDelegate _) =>
@@ -130,7 +131,15 @@ internal sealed class TestService : IAsyncDisposable
     /// <summary>Requests to /whoami (GET or POST) served so far.</summary>
     public int Served => Volatile.Read(ref _served);
 
+    /// <summary>This process's copy of the registry.</summary>
     public EurekaRegistry Registry => _app.Services.GetRequiredService<EurekaRegistry>();
+
+    /// <summary>The instances this process has set aside for not answering.</summary>
+    public UnreachableInstances Unreachable => _app.Services.GetRequiredService<UnreachableInstances>();
+
+    /// <summary>Where this process's HttpClients would send <paramref name="service"/>'s requests now.</summary>
+    public IReadOnlyList<InstanceInfo> RoutableInstances(string service) =>
+        _app.Services.GetRequiredService<EurekaServiceEndpointProviderFactory>().RoutableInstances(service);
 
     /// <summary>Every attempt the <see cref="HttpClientName"/> client made, retries included, with the instance it went to.</summary>
     public ConcurrentQueue<Attempt> Attempts { get; } = new();
@@ -161,6 +170,9 @@ internal sealed class TestService : IAsyncDisposable
         _stopped = true;
         await _app.StopAsync();
     }
+
+    /// <summary>Signals the stop as SIGTERM does (before the host stops anything), and returns as soon as the signal is given.</summary>
+    public void SignalStop() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
 
     /// <summary>
     /// Dies without a word: heartbeats stop without a cancel, and the port refuses connections from now on (open

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using TTMall.ServiceDefaults.Discovery;
+using TTMall.Eureka.Client;
 
 namespace TTMall.ServiceDefaults.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using TTMall.ServiceDefaults;
+using TTMall.Eureka.Client;
 
 namespace TTMall.Discovery.Registry;
 

@@ -9,23 +9,25 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TTMall.Eureka;
 
-namespace TTMall.ServiceDefaults.Discovery;
+namespace TTMall.Eureka.Client;
 
 /// <summary>
 /// This process in the registry: registered as STARTING while it starts, UP once it serves, a heartbeat every
 /// LeaseRenewalIntervalInSeconds (registering again when a server has forgotten it), and cancelled as soon as
-/// the process begins to stop, before it stops serving, so clients stop choosing it first.
+/// the process begins to stop, before it stops serving, so clients stop choosing it first; then it serves on for
+/// DrainSeconds before the host goes on to stop the server.
 /// </summary>
 public sealed class EurekaRegistration(
     EurekaServers servers,
     IOptions<EurekaInstanceOptions> instanceOptions,
-    ServiceInstance service,
     IServer server,
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     TimeProvider time,
-    ILogger<EurekaRegistration> logger) : BackgroundService
+    ILogger<EurekaRegistration> logger) : BackgroundService, IHostedLifecycleService
 {
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(3);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private InstanceInfo? _instance;
     private bool _cancelled;
@@ -35,8 +37,6 @@ public sealed class EurekaRegistration(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lifetime.ApplicationStopping.Register(LeaveBeforeStopping);
-
         var port = ConfiguredPort();
         if (port is not null)
         {
@@ -50,7 +50,7 @@ public sealed class EurekaRegistration(
         using (var starting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
             var renewing = HeartbeatsAsync(starting.Token, stoppingToken);
-            started = await StartedAsync(stoppingToken);
+            started = await WaitUntilStartedAsync(stoppingToken);
             await starting.CancelAsync();
             await renewing;
         }
@@ -85,13 +85,14 @@ public sealed class EurekaRegistration(
     public InstanceInfo Describe(int port, InstanceStatus status)
     {
         var o = instanceOptions.Value;
-        var appName = (o.AppName ?? service.ServiceName).ToUpperInvariant();
+        // Both are set by AddEurekaClient when configuration leaves them out.
+        var appName = o.AppName!.ToUpperInvariant();
         var host = o.PreferIPAddress ? o.IPAddress : o.HostName ?? "localhost";
         var baseUrl = $"http://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return new InstanceInfo
         {
-            InstanceId = o.InstanceId ?? service.InstanceId,
+            InstanceId = o.InstanceId!,
             App = appName,
             HostName = host,
             IpAddr = o.IPAddress,
@@ -170,18 +171,41 @@ public sealed class EurekaRegistration(
     /// <summary>
     /// Runs when the process begins to stop, before the server stops taking requests: leave the registry, then keep
     /// serving for DrainSeconds while clients and gateways fetch the registry and stop choosing this instance (its
-    /// responses meanwhile close their connections: <see cref="ServiceInstanceHeaderMiddleware"/>).
+    /// responses meanwhile close their connections: the service defaults' instance header middleware).
     /// </summary>
-    private void LeaveBeforeStopping()
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         var wasRegistered = _instance is not null && !_cancelled;
-        CancelAsync().Wait(TimeSpan.FromSeconds(3));
-        if (wasRegistered && instanceOptions.Value.DrainSeconds > 0)
+        try
         {
-            logger.LogInformation("Serving for {Seconds} s more while clients learn this instance is gone.", instanceOptions.Value.DrainSeconds);
-            Thread.Sleep(TimeSpan.FromSeconds(instanceOptions.Value.DrainSeconds));
+            try
+            {
+                // A registry that does not answer must not hold the stop up: the lease expires on its own.
+                await CancelAsync().WaitAsync(LeaveTimeout, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                logger.LogWarning("No Eureka server answered the cancellation within {Seconds} s; the lease expires on its own.", LeaveTimeout.TotalSeconds);
+            }
+
+            var drain = instanceOptions.Value.DrainSeconds;
+            if (wasRegistered && drain > 0)
+            {
+                logger.LogInformation("Serving for {Seconds} s more while clients learn this instance is gone.", drain);
+                await Task.Delay(TimeSpan.FromSeconds(drain), time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout ran out first: the stop goes on, drained or not.
         }
     }
+
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Leaves the registry (once). Runs when the application starts stopping, before the server stops taking requests.</summary>
     public async Task CancelAsync()
@@ -211,7 +235,7 @@ public sealed class EurekaRegistration(
         }
     }
 
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    private async Task<bool> WaitUntilStartedAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());

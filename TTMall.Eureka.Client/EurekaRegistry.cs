@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,31 +5,25 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TTMall.Eureka;
 
-namespace TTMall.ServiceDefaults.Discovery;
+namespace TTMall.Eureka.Client;
 
 /// <summary>
 /// This process's copy of the registry: a full fetch, then deltas every RegistryFetchIntervalSeconds, checked
 /// against the server's apps hashcode (a mismatch means a full fetch). When no server answers, the last good copy
-/// stays in use. Endpoints that refuse connections, or leave a request unanswered, are set aside at once and probed (a
-/// connection, or their health check URL) until they answer again.
-/// Readers get a change token that fires whenever what they would route to changes.
+/// stays in use. Readers get a change token that fires whenever what they would route to changes.
 /// Registry data is untrusted: an instance that breaks <see cref="InstanceRules"/>, or has no address to route to, is kept
 /// in the copy (it counts in the apps hashcode) but never routed to, with one warning; a document beyond
-/// <see cref="EurekaJson.MaxDocumentBytes"/> or of the wrong shape is refused; and neither loop (fetching, probing) ends
-/// for anything a server sends.
+/// <see cref="EurekaJson.MaxDocumentBytes"/> or of the wrong shape is refused; and the fetch loop never ends for anything
+/// a server sends. (Instances that do not answer are <see cref="UnreachableInstances"/>' concern.)
 /// </summary>
 public sealed class EurekaRegistry(
     EurekaServers servers,
     IOptions<EurekaClientOptions> options,
     TimeProvider time,
-    ILogger<EurekaRegistry> logger) : BackgroundService
+    ILogger<EurekaRegistry> logger) : BackgroundService, IServiceInstances
 {
-    private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(500);
-
     private readonly TaskCompletionSource _firstFetch = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    /// <summary>Endpoints set aside, and the health URL that must answer before they are routed to again (null: a connection must be accepted).</summary>
-    private readonly ConcurrentDictionary<(string Host, int Port), Uri?> _unreachable = new();
+    private readonly ChangeSignal _changed = new();
     private readonly Lock _lock = new();
     private Dictionary<string, Dictionary<string, InstanceInfo>> _apps = new(StringComparer.Ordinal);
     /// <summary>
@@ -40,22 +32,12 @@ public sealed class EurekaRegistry(
     /// </summary>
     private Dictionary<(string App, string Id), string> _unusable = [];
     private string _routingSignature = "";
-    private CancellationTokenSource _changed = new();
     private bool _serversDown;
 
     public bool HasFetched => _firstFetch.Task.IsCompleted;
 
-    /// <summary>Fires when the instances anyone would route to change (registry or reachability).</summary>
-    public IChangeToken ChangeToken
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return new CancellationChangeToken(_changed.Token);
-            }
-        }
-    }
+    /// <summary>Fires when the instances anyone would route to change.</summary>
+    public IChangeToken ChangeToken => _changed.Token;
 
     /// <summary>Waits (at most <paramref name="timeout"/>) for the first registry fetch, so early requests are not refused for want of one.</summary>
     public Task WaitForFirstFetchAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -73,42 +55,15 @@ public sealed class EurekaRegistry(
         }
     }
 
-    /// <summary>The instances to send <paramref name="service"/>'s requests to: UP (when so configured) and not refusing connections.</summary>
-    public IReadOnlyList<InstanceInfo> RoutableInstances(string service)
-    {
-        var candidates = Instances(service)
-            .Where(i => !options.Value.ShouldFilterOnlyUpInstances || i.EffectiveStatus == InstanceStatus.UP)
-            .ToList();
-        var reachable = candidates.Where(i => !IsUnreachable(i)).ToList();
-        // When every instance refuses, trying them beats failing without trying.
-        return reachable.Count > 0 ? reachable : candidates;
-    }
+    public IReadOnlyList<InstanceInfo> UpInstances(string service) =>
+        [.. Instances(service).Where(i => i.EffectiveStatus == InstanceStatus.UP && i.BaseUri is not null)];
 
-    public bool IsUnreachable(InstanceInfo instance) =>
-        instance.BaseUri is { } uri && _unreachable.ContainsKey((uri.Host, uri.Port));
-
-    /// <summary>A connection to host:port was refused: route around it now, until it accepts connections again.</summary>
-    public void ReportUnreachable(string host, int port)
+    /// <summary>The instance in the copy that may be routed to at host:port, if any.</summary>
+    public InstanceInfo? InstanceAt(string host, int port)
     {
-        // Only registered instances are routed around; a host outside the registry is not ours to watch.
-        if (RegisteredInstance(host, port) is not null && _unreachable.TryAdd((host, port), null))
+        lock (_lock)
         {
-            logger.LogWarning("{Host}:{Port} refused a connection; routing around it until it answers.", host, port);
-            SignalChange();
-        }
-    }
-
-    /// <summary>
-    /// A request to host:port got no answer in time (a frozen or stalled instance still accepts connections): route
-    /// around it now, until its health check URL answers. An instance without one is left alone.
-    /// </summary>
-    public void ReportUnresponsive(string host, int port)
-    {
-        if (RegisteredInstance(host, port)?.HealthCheckUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var health)
-            && _unreachable.TryAdd((host, port), health))
-        {
-            logger.LogWarning("{Host}:{Port} did not answer a request in time; routing around it until {Health} answers.", host, port, health);
-            SignalChange();
+            return Usable(_apps.Values.SelectMany(a => a.Values)).FirstOrDefault(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
         }
     }
 
@@ -120,9 +75,7 @@ public sealed class EurekaRegistry(
         }
 
         var interval = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.RegistryFetchIntervalSeconds));
-        await Task.WhenAll(
-            BackgroundLoop.RunAsync("Registry fetch", interval, FetchAsync, logger, time, stoppingToken),
-            BackgroundLoop.RunAsync("Probe of unanswering instances", ProbeEvery, ProbeUnreachableAsync, logger, time, stoppingToken));
+        await BackgroundLoop.RunAsync("Registry fetch", interval, FetchAsync, logger, time, stoppingToken);
     }
 
     private async Task FetchAsync(CancellationToken stoppingToken)
@@ -261,79 +214,7 @@ public sealed class EurekaRegistry(
 
         if (changed)
         {
-            SignalChange();
+            _changed.Fire();
         }
-    }
-
-    private async Task ProbeUnreachableAsync(CancellationToken ct)
-    {
-        foreach (var ((host, port), health) in _unreachable)
-        {
-            if (RegisteredInstance(host, port) is null)
-            {
-                // It left the registry: nothing will route to it, so there is nothing to probe.
-                _unreachable.TryRemove((host, port), out _);
-            }
-            else if (await (health is null ? AcceptsConnectionsAsync(host, port, ct) : AnswersAsync(health, ct)) && _unreachable.TryRemove((host, port), out _))
-            {
-                logger.LogInformation("{Host}:{Port} answers again; routing to it.", host, port);
-                SignalChange();
-            }
-        }
-    }
-
-    private InstanceInfo? RegisteredInstance(string host, int port)
-    {
-        lock (_lock)
-        {
-            return Usable(_apps.Values.SelectMany(a => a.Values)).FirstOrDefault(i => i.BaseUri is { } uri && uri.Host == host && uri.Port == port);
-        }
-    }
-
-    private static readonly HttpClient Prober = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = ProbeTimeout })
-    {
-        Timeout = ProbeTimeout,
-    };
-
-    private static async Task<bool> AnswersAsync(Uri health, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await Prober.GetAsync(health, ct);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> AcceptsConnectionsAsync(string host, int port, CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(ProbeTimeout);
-            using var client = new TcpClient();
-            await client.ConnectAsync(host, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private void SignalChange()
-    {
-        CancellationTokenSource previous;
-        lock (_lock)
-        {
-            previous = _changed;
-            _changed = new CancellationTokenSource();
-        }
-
-        // Not disposed: change tokens handed out earlier still refer to it.
-        previous.Cancel();
     }
 }

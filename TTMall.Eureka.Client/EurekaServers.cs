@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using TTMall.Eureka;
 
-namespace TTMall.ServiceDefaults.Discovery;
+namespace TTMall.Eureka.Client;
 
 /// <summary>
 /// Talks to the Eureka servers with failover: a request goes to the server that last answered; when it does not

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TTMall.ServiceDefaults;
+namespace TTMall.Eureka.Client;
 
 /// <summary>
 /// A loop that runs in the background for the life of the process (heartbeats, registry fetches, probes, eviction).
