@@ -17,7 +17,7 @@ public sealed class PeerSurvivalTests
         await using var pair = await PeerPair.StartAsync();
         // A lease that outlasts the restart below, however slow the machine: not renewed while A starts again.
         await pair.OnA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1", durationInSecs: 120));
-        await Eventually.HoldsAsync(() => pair.OnA.ListsAsync("orders-1"), Eventually.Replication, "orders-1 is on A");
+        await Eventually.HoldsAsync(() => pair.OnA.ListsAsync("orders-1"), Deadlines.Replication, "orders-1 is on A");
 
         await pair.A.KillAsync();
 
@@ -57,9 +57,9 @@ public sealed class PeerSurvivalTests
         // The restarted peer copies B's registry before it serves, and both replicate again.
         Assert.True(await pair.OnA.ListsAsync("orders-1"), pair.A.Log);
         await pair.OnA.RegisterOkAsync(InstanceJson.Create("ORDERS", "after-restart"));
-        await Eventually.HoldsAsync(() => pair.OnB.ListsAsync("after-restart"), Eventually.Replication, "B takes A's replication again", () => pair.B.Log);
+        await Eventually.HoldsAsync(() => pair.OnB.ListsAsync("after-restart"), Deadlines.Replication, "B takes A's replication again", () => pair.B.Log);
         await pair.OnB.RegisterOkAsync(InstanceJson.Create("ORDERS", "from-b"));
-        await Eventually.HoldsAsync(() => pair.OnA.ListsAsync("from-b"), Eventually.Replication, "A takes B's replication again", () => pair.A.Log);
+        await Eventually.HoldsAsync(() => pair.OnA.ListsAsync("from-b"), Deadlines.Replication, "A takes B's replication again", () => pair.A.Log);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class PeerSurvivalTests
 
         await Eventually.HoldsAsync(
             async () => (string?)(await pair.OnB.InstanceOrNullAsync("P", "p1"))?["metadata"]?["m"] == "299",
-            TimeSpan.FromSeconds(10), "B has the last metadata", () => pair.A.Log);
+            Deadlines.Replication, "B has the last metadata", () => pair.A.Log);
         Assert.True(pair.A.IsRunning && pair.B.IsRunning);
     }
 }

@@ -34,8 +34,8 @@ public sealed class QuietLifecycleTests
 
         await b.StartAsync();
         await onB.RegisterOkAsync(InstanceJson.Create("USERS", "users-1"));
-        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "B has A's instance", Logs);
-        await Eventually.HoldsAsync(() => onA.ListsAsync("users-1"), Eventually.Replication, "A has B's instance", Logs);
+        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Deadlines.Replication, "B has A's instance", Logs);
+        await Eventually.HoldsAsync(() => onA.ListsAsync("users-1"), Deadlines.Replication, "A has B's instance", Logs);
         await Eventually.HoldsAsync(async () =>
         {
             await onA.HeartbeatOkAsync("ORDERS", "orders-1");
