@@ -54,7 +54,7 @@ public sealed class PeerReplicator(
     {
         var pending = new List<ReplicationItem>(MaxBatch);
         var failures = 0;
-        var failingSince = DateTimeOffset.MinValue;
+        DateTimeOffset? failingSince = null;
         var warned = false;
         while (!ct.IsCancellationRequested)
         {
@@ -80,16 +80,14 @@ public sealed class PeerReplicator(
                         logger.LogInformation("Peer {Peer} takes replication again after {Failures} refused or failed attempts.", peer, failures);
                     }
 
-                    (failures, warned) = (0, false);
+                    (failures, failingSince, warned) = (0, null, false);
                 }
                 else
                 {
-                    if (++failures == 1)
-                    {
-                        failingSince = time.GetUtcNow();
-                    }
-
-                    warned |= Report(peer, outcome, sent, pending.Count, failures, time.GetUtcNow() - failingSince, warned);
+                    failures++;
+                    var now = time.GetUtcNow();
+                    failingSince ??= now;
+                    warned |= Report(peer, outcome, sent, pending.Count, failures, now - failingSince.Value, warned);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -100,6 +98,7 @@ public sealed class PeerReplicator(
             {
                 // Nothing expected ends up here; the batch that caused it must not block the queue behind it.
                 failures++;
+                failingSince ??= time.GetUtcNow();
                 logger.LogError(e, "Replicating {Count} operations to {Peer} failed; they are dropped.", pending.Count, peer);
                 pending = [];
             }
@@ -129,10 +128,17 @@ public sealed class PeerReplicator(
             return false;
         }
 
-        if (outcome.Refused || away >= TimeSpan.FromSeconds(options.Value.PeerAbsenceWarningSeconds))
+        if (outcome.Refused)
         {
-            logger.LogWarning("Peer {Peer} did not take {Count} replicated operations ({Reason}), failing for {Seconds:0} s; {Again} will be sent again, after a back-off.",
-                peer, sent, outcome.Reason, away.TotalSeconds, again);
+            logger.LogWarning("Peer {Peer} did not take {Count} replicated operations ({Reason}); {Again} will be sent again, after a back-off.",
+                peer, sent, outcome.Reason, again);
+            return true;
+        }
+
+        if (away >= TimeSpan.FromSeconds(options.Value.PeerAbsenceWarningSeconds))
+        {
+            logger.LogWarning("Peer {Peer} did not take replication for {Seconds:0} s ({Reason}); {Again} operations wait for it, sent again after each back-off.",
+                peer, away.TotalSeconds, outcome.Reason, again);
             return true;
         }
 
