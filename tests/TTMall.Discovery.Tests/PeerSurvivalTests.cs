@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using TTMall.Discovery.Tests.Support;
 
@@ -95,9 +96,12 @@ public sealed class PeerSurvivalTests
     [Fact]
     public async Task A_peer_that_never_answers_costs_a_warning_not_a_stream_of_them()
     {
-        // Away for 2 s is "for long" here (60 s by default): shorter, a peer is taken to be starting or stopping.
-        var silent = DiscoveryPeer.FreePort();
-        await using var a = await DiscoveryPeer.StartAsync(null, PeerArguments.NoSelfPreservation, "--Discovery:PeerAbsenceWarningSeconds=2", PeerArguments.PeerUrl(silent));
+        // A peer that takes connections and never answers, on a port held for the whole test so no other test's process
+        // can take it. Away for 2 s is "for long" here (60 s by default): shorter, a peer is taken to be starting or stopping.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var silentPort = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await using var a = await DiscoveryPeer.StartAsync(null, PeerArguments.NoSelfPreservation, "--Discovery:PeerAbsenceWarningSeconds=2", PeerArguments.PeerUrl(silentPort));
         using var onA = EurekaTestClient.For(a);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
         int Warnings() => a.Log.Split('\n').Count(line => line.Contains("did not take", StringComparison.Ordinal));
