@@ -55,6 +55,12 @@ public sealed class DiscoveryOptions
     /// <summary>How many operations wait for each peer; beyond it the oldest are dropped (a peer that comes back copies the registry anyway).</summary>
     public int MaxReplicationQueue { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long a peer may take no replication (unreachable, answering 5xx or 429) before a warning says so. A shorter
+    /// absence is expected, a peer starting after this one or stopping before it, and is logged as information only.
+    /// </summary>
+    public int PeerAbsenceWarningSeconds { get; set; } = 60;
+
     /// <summary>How long a starting server waits for a peer's registry before serving an empty one.</summary>
     public int StartupSyncTimeoutMs { get; set; } = 3000;
 

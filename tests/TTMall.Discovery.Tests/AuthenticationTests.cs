@@ -268,9 +268,9 @@ public sealed class AuthenticationTests(DiscoveryServerFixture server) : IClassF
 
         using var register = await asTheirApp.RegisterAsync(InstanceJson.Create(app, id));
         Assert.Equal(HttpStatusCode.NoContent, register.StatusCode);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.HoldsAsync(() => stranger.Log.Contains("refused the batch with 401", StringComparison.Ordinal), Deadlines.Replication,
+            "the stranger's replication is refused with 401", () => stranger.Log);
 
         Assert.False(await pair.OnA.ListsAsync(id));
-        Assert.Contains("401", stranger.Log);
     }
 }

@@ -28,7 +28,7 @@ public sealed class PeerProtocolTests
     {
         await using var scripted = await ScriptedPeer.StartAsync(LenientRegistry);
 
-        await using var peer = await DiscoveryPeer.StartAsync(null, "--Discovery:SelfPreservation=false", $"--Discovery:PeerUrls:0={scripted.EurekaUri}");
+        await using var peer = await DiscoveryPeer.StartAsync(null, PeerArguments.NoSelfPreservation, PeerArguments.PatientStartupSync, $"--Discovery:PeerUrls:0={scripted.EurekaUri}");
         using var eureka = EurekaTestClient.For(peer);
 
         var applications = await eureka.ApplicationsAsync();
@@ -57,7 +57,7 @@ public sealed class PeerProtocolTests
         (await eureka.CancelAsync("ORDERS", "orders-1")).Dispose();
 
         await Eventually.HoldsAsync(() => Task.FromResult(scripted.Items.Any(i => (string?)i["action"] == "Cancel" && (string?)i["id"] == "orders-1")),
-            Eventually.Replication, "the cancel reaches the peer", () => $"it got {string.Join(", ", scripted.Items.Select(i => $"{i["action"]} {i["id"]}"))}");
+            Deadlines.Replication, "the cancel reaches the peer", () => $"it got {string.Join(", ", scripted.Items.Select(i => $"{i["action"]} {i["id"]}"))}");
         Assert.All(scripted.Batches, b => Assert.Equal("true", b.ReplicationHeader));
         var items = scripted.Items.ToList();
         Assert.Equal(

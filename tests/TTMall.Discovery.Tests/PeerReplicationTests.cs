@@ -19,7 +19,7 @@ public sealed class PeerReplicationTests
 
         await onA.RegisterOkAsync(instance);
 
-        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "B lists what was registered on A");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Deadlines.Replication, "B lists what was registered on A");
         var copy = await onB.InstanceAsync("ORDERS", "orders-1");
         Assert.Equal("UP", (string?)copy["status"]);
         Assert.Equal("z1", (string?)copy["metadata"]!["zone"]);
@@ -34,25 +34,25 @@ public sealed class PeerReplicationTests
         await using var pair = await PeerPair.StartAsync();
         var (onA, onB) = (pair.OnA, pair.OnB);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
-        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "the registration reaches B");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Deadlines.Replication, "the registration reaches B");
 
         var renewedOnB = (long)(await onB.InstanceAsync("ORDERS", "orders-1"))["leaseInfo"]!["lastRenewalTimestamp"]!;
         await Task.Delay(20);
         await onA.HeartbeatOkAsync("ORDERS", "orders-1");
         await Eventually.HoldsAsync(
             async () => (long)(await onB.InstanceAsync("ORDERS", "orders-1"))["leaseInfo"]!["lastRenewalTimestamp"]! > renewedOnB,
-            Eventually.Replication, "the heartbeat renews B's lease");
+            Deadlines.Replication, "the heartbeat renews B's lease");
 
         await onA.HeartbeatOkAsync("ORDERS", "orders-1", "?status=DOWN");
-        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "DOWN", Eventually.Replication, "the heartbeat's DOWN reaches B");
+        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "DOWN", Deadlines.Replication, "the heartbeat's DOWN reaches B");
 
         (await onA.UpdateMetadataAsync("ORDERS", "orders-1", "?weight=5")).Dispose();
         await Eventually.HoldsAsync(
             async () => (string?)(await onB.InstanceAsync("ORDERS", "orders-1"))["metadata"]!["weight"] == "5",
-            Eventually.Replication, "the metadata reaches B");
+            Deadlines.Replication, "the metadata reaches B");
 
         (await onA.CancelAsync("ORDERS", "orders-1")).Dispose();
-        await Eventually.HoldsAsync(async () => !await onB.ListsAsync("orders-1"), Eventually.Replication, "the cancel reaches B");
+        await Eventually.HoldsAsync(async () => !await onB.ListsAsync("orders-1"), Deadlines.Replication, "the cancel reaches B");
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public sealed class PeerReplicationTests
         await using var pair = await PeerPair.StartAsync();
         var (onA, onB) = (pair.OnA, pair.OnB);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
-        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Eventually.Replication, "the registration reaches B");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("orders-1"), Deadlines.Replication, "the registration reaches B");
 
         (await onA.OverrideStatusAsync("ORDERS", "orders-1", "OUT_OF_SERVICE")).Dispose();
-        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "OUT_OF_SERVICE", Eventually.Replication, "the override reaches B");
+        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "OUT_OF_SERVICE", Deadlines.Replication, "the override reaches B");
         Assert.Equal("OUT_OF_SERVICE", (string?)(await onB.InstanceAsync("ORDERS", "orders-1"))["overriddenStatus"]);
 
         // A Java client's heartbeat (no status) while the override holds, then the override goes.
@@ -73,7 +73,7 @@ public sealed class PeerReplicationTests
         (await onA.DeleteOverrideAsync("ORDERS", "orders-1")).Dispose();
 
         Assert.Equal("UP", await StatusAsync(onA, "orders-1"));
-        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "UP", Eventually.Replication, "the override's removal reaches B");
+        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-1") == "UP", Deadlines.Replication, "the override's removal reaches B");
         Assert.Equal("UNKNOWN", (string?)(await onB.InstanceAsync("ORDERS", "orders-1"))["overriddenStatus"]);
     }
 
@@ -85,7 +85,7 @@ public sealed class PeerReplicationTests
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-2"));
         (await onA.OverrideStatusAsync("ORDERS", "orders-2", "OUT_OF_SERVICE")).Dispose();
-        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-2") == "OUT_OF_SERVICE", Eventually.Replication, "A's writes reach B");
+        await Eventually.HoldsAsync(async () => await StatusAsync(onB, "orders-2") == "OUT_OF_SERVICE", Deadlines.Replication, "A's writes reach B");
 
         await pair.A.KillAsync();
 
@@ -103,7 +103,7 @@ public sealed class PeerReplicationTests
         await onA.HeartbeatOkAsync("ORDERS", "orders-1");
 
         await onB.RegisterOkAsync(InstanceJson.Create("USERS", "users-2"));
-        await Eventually.HoldsAsync(() => onA.ListsAsync("users-2"), Eventually.Replication, "B replicates to the restarted A again");
+        await Eventually.HoldsAsync(() => onA.ListsAsync("users-2"), Deadlines.Replication, "B replicates to the restarted A again");
     }
 
     [Fact]
@@ -114,12 +114,12 @@ public sealed class PeerReplicationTests
         // Marked as replicated, so A keeps it to itself: B never hears of it.
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "only-on-a"), replication: true);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "marker"));
-        await Eventually.HoldsAsync(() => onB.ListsAsync("marker"), Eventually.Replication, "A replicates to B");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("marker"), Deadlines.Replication, "A replicates to B");
         Assert.False(await onB.ListsAsync("only-on-a"));
 
         await onA.HeartbeatOkAsync("ORDERS", "only-on-a");
 
-        await Eventually.HoldsAsync(() => onB.ListsAsync("only-on-a"), Eventually.Replication, "B's 404 makes A register the instance there");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("only-on-a"), Deadlines.Replication, "B's 404 makes A register the instance there");
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class PeerReplicationTests
 
         await Eventually.HoldsAsync(
             async () => (string?)(await onA.InstanceAsync("ORDERS", "orders-1"))["metadata"]!["version"] == "new",
-            Eventually.Replication, "A takes B's newer copy");
+            Deadlines.Replication, "A takes B's newer copy");
         Assert.Equal("1700000000999", (string?)(await onA.InstanceAsync("ORDERS", "orders-1"))["lastDirtyTimestamp"]);
     }
 
@@ -154,10 +154,10 @@ public sealed class PeerReplicationTests
         using var onB = EurekaTestClient.For(b);
         using var onC = EurekaTestClient.For(c);
         await onB.RegisterOkAsync(InstanceJson.Create("ORDERS", "cancelled-by-a-peer"));
-        await Eventually.HoldsAsync(() => onC.ListsAsync("cancelled-by-a-peer"), Eventually.Replication, "B forwards its clients' registrations to C");
+        await Eventually.HoldsAsync(() => onC.ListsAsync("cancelled-by-a-peer"), Deadlines.Replication, "B forwards its clients' registrations to C");
 
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "via-a"));
-        await Eventually.HoldsAsync(() => onB.ListsAsync("via-a"), Eventually.Replication, "A forwards to B");
+        await Eventually.HoldsAsync(() => onB.ListsAsync("via-a"), Deadlines.Replication, "A forwards to B");
         await onB.RegisterOkAsync(InstanceJson.Create("ORDERS", "sent-to-b-as-replicated"), replication: true);
         using (var cancel = await onB.CancelAsync("ORDERS", "cancelled-by-a-peer", replication: true))
         {
@@ -166,7 +166,7 @@ public sealed class PeerReplicationTests
 
         // B forwards in order: had it forwarded any of the above, C would have it before this.
         await onB.RegisterOkAsync(InstanceJson.Create("ORDERS", "marker"));
-        await Eventually.HoldsAsync(() => onC.ListsAsync("marker"), Eventually.Replication, "B forwards its client's later registration to C");
+        await Eventually.HoldsAsync(() => onC.ListsAsync("marker"), Deadlines.Replication, "B forwards its client's later registration to C");
         Assert.False(await onC.ListsAsync("via-a"), "B forwarded A's replicated registration");
         Assert.False(await onC.ListsAsync("sent-to-b-as-replicated"), "B forwarded a registration marked as replicated");
         Assert.True(await onC.ListsAsync("cancelled-by-a-peer"), "B forwarded a cancel marked as replicated");
@@ -192,7 +192,7 @@ public sealed class PeerReplicationTests
         var onBCount = 0;
         await Eventually.HoldsAsync(
             async () => (onBCount = Envelope.Instances(await onB.ApplicationsAsync()).Count) == count,
-            TimeSpan.FromSeconds(10), $"all {count} registrations reach B", () => $"{onBCount} did. A's log:\n{pair.A.Log}");
+            Deadlines.Replication, $"all {count} registrations reach B", () => $"{onBCount} did. A's log:\n{pair.A.Log}");
     }
 
     private static async Task<string?> StatusAsync(EurekaTestClient eureka, string id) =>

@@ -33,13 +33,13 @@ public sealed class StatusPageTests(DiscoveryServerFixture server) : IClassFixtu
         var (app, id) = (Unique.App(), Unique.Id());
         await eureka.RegisterOkAsync(InstanceJson.Create(app, id));
 
-        await Task.Delay(1200);
-        var aged = await LeaseAgeAsync(eureka, app, id);
+        // Aged well past what a heartbeat and a page read take on a busy machine, so the reset is unmistakable.
+        var aged = 0.0;
+        await Eventually.HoldsAsync(async () => (aged = await LeaseAgeAsync(eureka, app, id)) >= 5.0, Deadlines.Background, "the lease age grows");
         await eureka.HeartbeatOkAsync(app, id);
         var renewed = await LeaseAgeAsync(eureka, app, id);
 
-        Assert.InRange(aged, 1.0, 10.0);
-        Assert.InRange(renewed, 0.0, aged - 0.5);
+        Assert.InRange(renewed, 0.0, aged - 3.0);
     }
 
     [Fact]

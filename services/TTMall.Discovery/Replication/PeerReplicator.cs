@@ -16,6 +16,8 @@ namespace TTMall.Discovery.Replication;
 /// same back-off. Meanwhile at most MaxReplicationQueue operations wait for it, the oldest
 /// dropped first (it copies the whole registry when it starts again, and heartbeats repair anything else). Whatever a
 /// peer does, nothing here ends the process.
+/// A peer that is away (starting after this one, stopping before it) is expected and only noted: a warning comes once
+/// it has taken nothing for PeerAbsenceWarningSeconds, or at once when it refuses what it is sent (the peers disagree).
 /// </summary>
 public sealed class PeerReplicator(
     IOptions<DiscoveryOptions> options,
@@ -52,6 +54,8 @@ public sealed class PeerReplicator(
     {
         var pending = new List<ReplicationItem>(MaxBatch);
         var failures = 0;
+        DateTimeOffset? failingSince = null;
+        var warned = false;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -76,12 +80,14 @@ public sealed class PeerReplicator(
                         logger.LogInformation("Peer {Peer} takes replication again after {Failures} refused or failed attempts.", peer, failures);
                     }
 
-                    failures = 0;
+                    (failures, failingSince, warned) = (0, null, false);
                 }
-                else if (++failures == 1)
+                else
                 {
-                    logger.LogWarning("Peer {Peer} did not take {Count} replicated operations ({Reason}); {Again} will be sent again, after a back-off.",
-                        peer, sent, outcome.Reason, pending.Count);
+                    failures++;
+                    var now = time.GetUtcNow();
+                    failingSince ??= now;
+                    warned |= Report(peer, outcome, sent, pending.Count, failures, now - failingSince.Value, warned);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -92,6 +98,7 @@ public sealed class PeerReplicator(
             {
                 // Nothing expected ends up here; the batch that caused it must not block the queue behind it.
                 failures++;
+                failingSince ??= time.GetUtcNow();
                 logger.LogError(e, "Replicating {Count} operations to {Peer} failed; they are dropped.", pending.Count, peer);
                 pending = [];
             }
@@ -110,11 +117,47 @@ public sealed class PeerReplicator(
         }
     }
 
+    /// <summary>
+    /// Logs a batch the peer did not take, once an episode: as information while the peer may just be starting or
+    /// stopping, as a warning when it refused the batch or has been away for PeerAbsenceWarningSeconds. Returns whether it warned.
+    /// </summary>
+    private bool Report(Uri peer, Outcome outcome, int sent, int again, int failures, TimeSpan away, bool warned)
+    {
+        if (warned)
+        {
+            return false;
+        }
+
+        if (outcome.Refused)
+        {
+            logger.LogWarning("Peer {Peer} did not take {Count} replicated operations ({Reason}); {Again} will be sent again, after a back-off.",
+                peer, sent, outcome.Reason, again);
+            return true;
+        }
+
+        if (away >= TimeSpan.FromSeconds(options.Value.PeerAbsenceWarningSeconds))
+        {
+            logger.LogWarning("Peer {Peer} did not take replication for {Seconds:0} s ({Reason}); {Again} operations wait for it, sent again after each back-off.",
+                peer, away.TotalSeconds, outcome.Reason, again);
+            return true;
+        }
+
+        if (failures == 1)
+        {
+            logger.LogInformation("Peer {Peer} does not take replication yet ({Reason}); {Again} operations wait for it.", peer, outcome.Reason, again);
+        }
+
+        return false;
+    }
+
     private static TimeSpan BackOff(int failures) =>
         TimeSpan.FromMilliseconds(Math.Min(LongestBackOff.TotalMilliseconds, FirstBackOff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 10))));
 
-    /// <summary>What became of a batch: the operations to send again, and why when the peer did not take everything.</summary>
-    private sealed record Outcome(List<ReplicationItem> Again, string? Reason);
+    /// <summary>
+    /// What became of a batch: the operations to send again, why when the peer did not take everything, and whether it
+    /// refused (answered, and will answer the same again) rather than was away or busy.
+    /// </summary>
+    private sealed record Outcome(List<ReplicationItem> Again, string? Reason, bool Refused = false);
 
     private async Task<Outcome> SendAsync(Uri peer, List<ReplicationItem> batch, CancellationToken ct)
     {
@@ -125,7 +168,7 @@ public sealed class PeerReplicator(
             var half = batch.Count / 2;
             var first = await SendAsync(peer, batch.GetRange(0, half), ct);
             var second = await SendAsync(peer, batch.GetRange(half, batch.Count - half), ct);
-            return new([.. first.Again, .. second.Again], first.Reason ?? second.Reason);
+            return new([.. first.Again, .. second.Again], first.Reason ?? second.Reason, first.Refused || second.Refused);
         }
 
         HttpResponseMessage response;
@@ -156,7 +199,7 @@ public sealed class PeerReplicator(
             {
                 // The peer refuses the batch as a whole (malformed to it, too large, not accepted from us): sending it
                 // again would be refused again, so it is dropped; the back-off keeps the next ones from hammering it.
-                return new([], $"it refused the batch with {status}");
+                return new([], $"it refused the batch with {status}", Refused: true);
             }
 
             IReadOnlyList<ReplicationResult> results;

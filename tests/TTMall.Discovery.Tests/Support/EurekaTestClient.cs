@@ -17,7 +17,8 @@ public sealed class EurekaTestClient(Uri eurekaUri, Func<string, bool, Authentic
 
     private readonly Func<string, bool, AuthenticationHeaderValue?> _credential = credential ?? TestDiscovery.Owner;
 
-    public HttpClient Http { get; } = new() { BaseAddress = eurekaUri, Timeout = TimeSpan.FromSeconds(10) };
+    // A deadline, not an expectation: a fresh server's first answers on a loaded machine (JIT) can take seconds.
+    public HttpClient Http { get; } = new() { BaseAddress = eurekaUri, Timeout = TimeSpan.FromSeconds(30) };
 
     public static EurekaTestClient For(DiscoveryPeer peer, string prefix = "eureka/") => new(new Uri(peer.BaseUri, prefix));
 

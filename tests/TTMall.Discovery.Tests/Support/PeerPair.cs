@@ -1,6 +1,6 @@
 namespace TTMall.Discovery.Tests.Support;
 
-/// <summary>Two peers replicating to each other, and a client of each.</summary>
+/// <summary>Two peers replicating to each other, and a client of each; either, restarted, waits patiently for the other's registry.</summary>
 public sealed class PeerPair : IAsyncDisposable
 {
     private PeerPair(DiscoveryPeer a, DiscoveryPeer b) => (A, B, OnA, OnB) = (a, b, EurekaTestClient.For(a), EurekaTestClient.For(b));
@@ -12,7 +12,7 @@ public sealed class PeerPair : IAsyncDisposable
 
     public static async Task<PeerPair> StartAsync(params string[] arguments)
     {
-        var (a, b) = await DiscoveryPeer.StartPairAsync(["--Discovery:SelfPreservation=false", .. arguments]);
+        var (a, b) = await DiscoveryPeer.StartPairAsync([PeerArguments.NoSelfPreservation, PeerArguments.PatientStartupSync, .. arguments]);
         return new PeerPair(a, b);
     }
 
