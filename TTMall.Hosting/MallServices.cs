@@ -4,7 +4,11 @@ using Aspire.Hosting.ApplicationModel;
 namespace TTMall.Hosting;
 
 /// <summary>What every service of the mall stands on: the settings, discovery, and the keys access tokens are signed with.</summary>
-public sealed record MallPlatform(MallSettings Settings, MallDiscovery Discovery, AccessTokenKeys TokenKeys);
+public sealed record MallPlatform(MallSettings Settings, MallDiscovery Discovery, AccessTokenKeys TokenKeys)
+{
+    /// <summary>The services added with <see cref="MallServiceExtensions.AddMallService"/>, in order: the ones the gateway routes.</summary>
+    public List<string> Services { get; } = [];
+}
 
 public static class MallServiceExtensions
 {
@@ -27,9 +31,12 @@ public static class MallServiceExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMallService<TProject>(
         this IDistributedApplicationBuilder builder, string name, MallPlatform platform)
-        where TProject : IProjectMetadata, new() =>
-        builder.AddMallProject<TProject>(name, platform)
+        where TProject : IProjectMetadata, new()
+    {
+        platform.Services.Add(name);
+        return builder.AddMallProject<TProject>(name, platform)
             .WithEnvironment(async context => context.EnvironmentVariables["Jwt__PublicKeys"] = await platform.TokenKeys.PublicKeysAsync(context.CancellationToken));
+    }
 
     /// <summary>The users service: the only one given the private key access tokens are signed with.</summary>
     public static IResourceBuilder<ProjectResource> WithAccessTokenSigning(this IResourceBuilder<ProjectResource> users, MallPlatform platform) =>
@@ -49,7 +56,8 @@ public static class MallServiceExtensions
 
     /// <summary>
     /// The gateway: the mall's front door at http://localhost:TTMall:Ports:Gateway (8080), TTMall:Replicas
-    /// replicas behind it, routing /api/&lt;service&gt;/… and / over the instances discovery knows.
+    /// replicas behind it, routing /api/&lt;service&gt;/… over the instances discovery knows, for exactly the services
+    /// added with <see cref="AddMallService"/> (before or after it): a service is one line in the AppHost.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddMallGateway<TProject>(this IDistributedApplicationBuilder builder, MallPlatform platform)
         where TProject : IProjectMetadata, new()
@@ -61,6 +69,13 @@ public static class MallServiceExtensions
         // It checks no token, so it is given no key.
         return builder.AddMallProject<TProject>("gateway", platform)
             .WithEnvironment("Gateway__FrontDoorUrl", frontDoor)
+            .WithEnvironment(context =>
+            {
+                for (var i = 0; i < platform.Services.Count; i++)
+                {
+                    context.EnvironmentVariables[$"Gateway__Services__{i}"] = platform.Services[i];
+                }
+            })
             .WithUrl(frontDoor, "front door");
     }
 

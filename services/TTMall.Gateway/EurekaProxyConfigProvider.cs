@@ -7,7 +7,8 @@ namespace TTMall.Gateway;
 
 /// <summary>
 /// YARP's routes and clusters, live from the Eureka registry: /api/&lt;service&gt;/… goes to that service's UP
-/// instances, / to the frontend's. The configuration is rebuilt whenever the registry changes (its change token
+/// instances (a 503 problem while it has none), / to the frontend's, for the services and frontend the AppHost runs
+/// (<see cref="GatewayOptions"/>). The configuration is rebuilt whenever the registry changes (its change token
 /// is the configuration's), so a new replica is routed to within one registry fetch of being UP, and a cancelled
 /// one is dropped as soon as the cancellation is fetched.
 /// </summary>
@@ -26,15 +27,21 @@ public sealed class EurekaProxyConfigProvider(IServiceInstances instances, IOpti
             ClusterId = service,
             Order = 0,
             Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
-        }).Append(new RouteConfig
-        {
-            RouteId = "frontend",
-            ClusterId = o.Frontend,
-            Order = int.MaxValue,
-            Match = new RouteMatch { Path = "/{**rest}" },
         }).ToList();
+        var clustered = o.Services.ToList();
+        if (!string.IsNullOrEmpty(o.Frontend))
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = "frontend",
+                ClusterId = o.Frontend,
+                Order = int.MaxValue,
+                Match = new RouteMatch { Path = "/{**rest}" },
+            });
+            clustered.Add(o.Frontend);
+        }
 
-        var clusters = o.Services.Append(o.Frontend).Select(service => Cluster(service, o)).ToList();
+        var clusters = clustered.Select(service => Cluster(service, o)).ToList();
         return new Config(routes, clusters, changed);
     }
 

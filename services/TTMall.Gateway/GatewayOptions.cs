@@ -11,11 +11,14 @@ public sealed class GatewayOptions
     /// </summary>
     public string? FrontDoorUrl { get; set; }
 
-    /// <summary>Services reachable as /api/&lt;service&gt;/…, each by its discovery VIP address.</summary>
-    public List<string> Services { get; set; } = ["products", "users", "carts", "orders", "payments"];
+    /// <summary>
+    /// Services reachable as /api/&lt;service&gt;/…, each by its discovery VIP address: the ones the AppHost runs, which it
+    /// passes as Gateway__Services__N. Any other /api/… is a 404 problem.
+    /// </summary>
+    public List<string> Services { get; set; } = [];
 
-    /// <summary>The service behind / (the shop's pages).</summary>
-    public string Frontend { get; set; } = "web";
+    /// <summary>The service behind / (the shop's pages), when the AppHost runs one; without it / is a 404.</summary>
+    public string? Frontend { get; set; }
 
     /// <summary>YARP load-balancing policy: RoundRobin, PowerOfTwoChoices, LeastRequests, Random, First.</summary>
     public string LoadBalancingPolicy { get; set; } = "RoundRobin";
