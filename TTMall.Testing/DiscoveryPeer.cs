@@ -39,7 +39,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     /// <summary>Starts a peer. <paramref name="arguments"/> are configuration like "--Discovery:SelfPreservation=false".</summary>
     public static async Task<DiscoveryPeer> StartAsync(int? port = null, params string[] arguments)
     {
-        var peer = new DiscoveryPeer(port ?? FreePort(), arguments);
+        var peer = new DiscoveryPeer(port ?? FreePort.OnLoopback(), arguments);
         await peer.StartAsync();
         return peer;
     }
@@ -47,7 +47,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     /// <summary>Two peers that know each other.</summary>
     public static async Task<(DiscoveryPeer A, DiscoveryPeer B)> StartPairAsync(params string[] arguments)
     {
-        var (portA, portB) = (FreePort(), FreePort());
+        var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
         var a = new DiscoveryPeer(portA, [.. arguments, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/"]);
         var b = new DiscoveryPeer(portB, [.. arguments, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portA}/eureka/"]);
         await Task.WhenAll(a.StartAsync(), b.StartAsync());
@@ -61,6 +61,4 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     public Task KillAsync() => _process.KillAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    public static int FreePort() => ServiceProcess.FreePort();
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace TTMall.Testing;
@@ -52,7 +51,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         Dll = DllOf(project);
         Name = name;
-        Port = port ?? FreePort();
+        Port = port ?? FreePort.OnLoopback();
     }
 
     public string Name { get; }
@@ -248,13 +247,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             process.Dispose();
             _process = null;
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The built service: services/&lt;project&gt;/bin/&lt;Configuration&gt;/net10.0/&lt;project&gt;.dll.</summary>

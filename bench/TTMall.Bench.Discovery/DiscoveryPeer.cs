@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using TTMall.Testing;
 
 namespace TTMall.Bench.Discovery;
 
@@ -79,7 +78,7 @@ public sealed class DiscoveryPeer : IAsyncDisposable
         // server's speed at that size, not its limits.
         var instances = (settings.Instances + 100).ToString(CultureInfo.InvariantCulture);
         var bytes = ((settings.Instances + 100) * 4L * 1024).ToString(CultureInfo.InvariantCulture);
-        var port = FreeLoopbackPort();
+        var port = FreePort.OnLoopback();
         var info = new ProcessStartInfo(DotnetHost())
         {
             // Its appsettings.json (log levels) is found in the content root, the working directory.
@@ -168,12 +167,4 @@ public sealed class DiscoveryPeer : IAsyncDisposable
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? path
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-    /// <summary>A port nothing listens on now. Another process could take it before the server does; unlikely enough on loopback.</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

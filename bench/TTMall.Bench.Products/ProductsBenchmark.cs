@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TTMall.Hosting;
@@ -57,7 +56,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         Log($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; service {dll}");
         Log("starting Postgres, Redis and RabbitMQ with the AppHost's code (local servers, fresh data) ...");
         await using var mall = await LocalMall.StartAsync(cancellationToken);
-        var port = FreePort();
+        var port = FreePort.OnLoopback();
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         Log("starting the products service (migrations and seed data on first start) ...");
         await using var server = StartServer(dll, port, mall.ConnectionString("productsdb"));
@@ -242,13 +241,5 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
             ? $"{name}={Uri.EscapeDataString(value)}"
             : pair));
 
-
     private void Log(string message) => _log.Write(message);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -66,7 +66,7 @@ public sealed class PeerSurvivalTests
     public async Task A_peer_that_refuses_every_batch_is_sent_nothing_it_cannot_take_and_both_serve_on()
     {
         // B takes no body over 1,000 bytes: every batch A sends it is refused with 413, as an oversized copy once was.
-        var (portA, portB) = (DiscoveryPeer.FreePort(), DiscoveryPeer.FreePort());
+        var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
         await using var b = await DiscoveryPeer.StartAsync(portB, "--Discovery:SelfPreservation=false", "--Discovery:MaxRequestBodyBytes=1000",
             $"--Discovery:PeerUrls:0=http://127.0.0.1:{portA}/eureka/");
         await using var a = await DiscoveryPeer.StartAsync(portA, "--Discovery:SelfPreservation=false", $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/");
@@ -95,7 +95,7 @@ public sealed class PeerSurvivalTests
     [Fact]
     public async Task A_peer_that_never_answers_costs_a_warning_not_a_stream_of_them()
     {
-        var silent = DiscoveryPeer.FreePort();
+        var silent = FreePort.OnLoopback();
         await using var a = await DiscoveryPeer.StartAsync(null, "--Discovery:SelfPreservation=false", $"--Discovery:PeerUrls:0=http://127.0.0.1:{silent}/eureka/");
         using var onA = EurekaTestClient.For(a);
         await onA.RegisterOkAsync(InstanceJson.Create("ORDERS", "orders-1"));

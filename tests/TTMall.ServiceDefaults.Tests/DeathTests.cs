@@ -104,7 +104,7 @@ public sealed class DeathTests(ITestOutputHelper output)
         await using var peer = await DiscoveryPeer.StartAsync(null, RegistryServer.FastEviction);
         await using var live = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "payments", InstanceId = "payments-live" });
         // Killed a moment ago: still registered (its lease has not run out), nothing listens on its port.
-        var deadPort = DiscoveryPeer.FreePort();
+        var deadPort = FreePort.OnLoopback();
         await peer.RegisterAsync(RegistryServer.Instance("payments", "payments-dead", deadPort));
         await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "orders", InstanceId = "orders-1", Register = false });
         await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("payments").Count == 2, Soon, "both payments instances routable", () => caller.Log);
