@@ -26,7 +26,7 @@ public class ProductsDownTests(CartsMall mall)
 
         foreach (var response in new[] { read, added, set })
         {
-            var problem = await CartHttp.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            var problem = await ProblemAssert.StatusAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.Contains("product", problem.Title, StringComparison.OrdinalIgnoreCase);
             Assert.NotNull(response.Headers.RetryAfter);
         }
