@@ -45,7 +45,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await Eventually.HoldsAsync(() => caller.Registry.RoutableInstances("carts").Count == 2, Soon, "both carts instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
-        await using var traffic = new Traffic(http, "http://carts/whoami");
+        await using var traffic = Traffic.Start(http, "http://carts/whoami");
         await Eventually.HoldsAsync(() => a.Served > 10 && b.Served > 10, Soon, "both serve");
 
         var overridden = Stopwatch.GetTimestamp();
@@ -64,7 +64,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await Eventually.HoldsAsync(() => b.Served > servedByB, Soon, "carts-b serves again once the override is gone", () => caller.Log);
 
         await traffic.StopAsync();
-        Assert.True(traffic.Failed == 0, traffic.Failures);
+        Assert.True(traffic.Failures.Count == 0, Traffic.Describe(traffic.Failures));
     }
 
     [Fact]
