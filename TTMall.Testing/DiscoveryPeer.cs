@@ -1,27 +1,29 @@
 namespace TTMall.Testing;
 
 /// <summary>
-/// A real discovery server process on a loopback port, started from the built TTMall.Discovery.dll, that a test
-/// can kill (no goodbye: SIGKILL) and start again on the same port. It checks credentials derived from
-/// <see cref="TestDiscovery.Secret"/>.
+/// A real discovery server process on a loopback port, started from a built TTMall.Discovery.dll, that a test
+/// can kill (no goodbye: SIGKILL) and start again on the same port, and a benchmark can measure. Its Eureka client is
+/// off: it registers nowhere itself.
 /// </summary>
 public sealed class DiscoveryPeer : IAsyncDisposable
 {
     private readonly ServiceProcess _process;
 
-    private DiscoveryPeer(int port, string[] extraArguments)
+    private DiscoveryPeer(ServiceProcess process, string secret, string environment, IEnumerable<string> arguments)
     {
-        _process = new ServiceProcess("TTMall.Discovery", "discovery", port)
-        {
-            Environment =
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["OTEL_SERVICE_NAME"] = $"discovery-{port}",
-                ["Discovery__Secret"] = TestDiscovery.Secret,
-            },
-            Arguments = { "--Eureka:Client:Enabled=false" },
-        };
-        _process.Arguments.AddRange(extraArguments);
+        _process = process;
+        _process.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        _process.Environment["DOTNET_ENVIRONMENT"] = environment;
+        _process.Environment["OTEL_SERVICE_NAME"] = $"discovery-{process.Port}";
+        _process.Environment["Discovery__Secret"] = secret;
+        _process.Arguments.Add("--Eureka:Client:Enabled=false");
+        _process.Arguments.AddRange(arguments);
+    }
+
+    /// <summary>A peer of the tests: this checkout's build, in Development, checking credentials derived from <see cref="TestDiscovery.Secret"/>.</summary>
+    private DiscoveryPeer(int port, string[] arguments)
+        : this(new ServiceProcess("TTMall.Discovery", "discovery", port), TestDiscovery.Secret, "Development", arguments)
+    {
     }
 
     public int Port => _process.Port;
@@ -33,13 +35,19 @@ public sealed class DiscoveryPeer : IAsyncDisposable
 
     public bool IsRunning => _process.IsRunning;
 
+    /// <summary>The id of the current (or last) process.</summary>
+    public int? ProcessId => _process.ProcessId;
+
+    /// <summary>Exit code of the last process, once it has exited.</summary>
+    public int? ExitCode => _process.ExitCode;
+
     /// <summary>Output of the current process, for failure messages.</summary>
     public string Log => _process.Log;
 
     /// <summary>Starts a peer. <paramref name="arguments"/> are configuration like "--Discovery:SelfPreservation=false".</summary>
     public static async Task<DiscoveryPeer> StartAsync(int? port = null, params string[] arguments)
     {
-        var peer = new DiscoveryPeer(port ?? FreePort(), arguments);
+        var peer = new DiscoveryPeer(port ?? FreePort.OnLoopback(), arguments);
         await peer.StartAsync();
         return peer;
     }
@@ -47,11 +55,39 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     /// <summary>Two peers that know each other.</summary>
     public static async Task<(DiscoveryPeer A, DiscoveryPeer B)> StartPairAsync(params string[] arguments)
     {
-        var (portA, portB) = (FreePort(), FreePort());
+        var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
         var a = new DiscoveryPeer(portA, [.. arguments, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/"]);
         var b = new DiscoveryPeer(portB, [.. arguments, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portA}/eureka/"]);
         await Task.WhenAll(a.StartAsync(), b.StartAsync());
         return (a, b);
+    }
+
+    /// <summary>
+    /// A peer from the build given (a Release build, say), in Production, alone, checking credentials derived from
+    /// <paramref name="secret"/>, with the environment and configuration <paramref name="arguments"/> given: as a benchmark measures it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It exited while starting.</exception>
+    /// <exception cref="TimeoutException">It was not healthy within <paramref name="timeout"/>; it is killed.</exception>
+    public static async Task<DiscoveryPeer> StartBuildAsync(
+        FileInfo dll, string secret, IReadOnlyDictionary<string, string> environment, IEnumerable<string> arguments, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var peer = new DiscoveryPeer(ServiceProcess.OfDll(dll.FullName, "discovery"), secret, "Production", arguments);
+        foreach (var (name, value) in environment)
+        {
+            peer._process.Environment[name] = value;
+        }
+
+        try
+        {
+            await peer._process.StartAsync(timeout, cancellationToken);
+            return peer;
+        }
+        catch
+        {
+            await peer.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts the peer (again, on its port) and waits until it is healthy.</summary>
@@ -61,6 +97,4 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     public Task KillAsync() => _process.KillAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    public static int FreePort() => ServiceProcess.FreePort();
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 
 namespace TTMall.Testing;
 
@@ -42,19 +41,8 @@ public static class HttpChecks
     /// <summary>A 415 whose problem details (RFC 9457) say that only UTF-8 JSON is accepted.</summary>
     public static async Task AssertOnlyUtf8JsonAsync(HttpResponseMessage response)
     {
-        var problem = await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
-        Assert.Contains("UTF-8", problem.GetProperty("detail").GetString());
-    }
-
-    /// <summary>RFC 9457 problem details with <paramref name="status"/>; returns them.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var json = JsonDocument.Parse(body);
-        Assert.Equal((int)status, json.RootElement.GetProperty("status").GetInt32());
-        return json.RootElement.Clone();
+        var problem = await ProblemAssert.StatusAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("UTF-8", problem.Detail);
     }
 
     /// <summary>

@@ -1,59 +1,36 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace TTMall.Testing;
-
-/// <summary>A line a <see cref="ServiceProcess"/> wrote (stdout or stderr), with the moment this process read it.</summary>
-public sealed record OutputLine(DateTime ReceivedUtc, string Text)
-{
-    public override string ToString() => Text;
-}
 
 /// <summary>
 /// One of the mall's built services (<c>services/&lt;Project&gt;/bin/&lt;Configuration&gt;/net10.0</c>) as a real child
 /// process on a loopback port: started with <c>--urls http://127.0.0.1:PORT</c> and the environment given, ready
 /// once its health path answers 2xx. A test can kill it (SIGKILL: no goodbye), stop it (SIGTERM: a graceful stop),
-/// and start it again on the same port. Its output is captured, line by line, for each run.
+/// freeze and thaw it, and start it again on the same port. Each run is a <see cref="ChildProcess"/>, its output
+/// captured line by line.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private const int KeptLines = 50_000;
     private static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Every process started and not yet disposed: killed when this process exits, whatever the way.</summary>
-    private static readonly ConcurrentDictionary<Process, byte> Running = new();
-
-    private readonly ConcurrentQueue<OutputLine> _output = new();
-    private Process? _process;
-    private DateTime? _exitedAtUtc;
-
-    static ServiceProcess()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            foreach (var process in Running.Keys)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                }
-            }
-        };
-    }
+    private ChildProcess? _process;
 
     /// <param name="project">The project's folder and assembly name under services/, e.g. <c>TTMall.Products</c>.</param>
     /// <param name="name">What messages call this process, e.g. <c>products-1</c>.</param>
     public ServiceProcess(string project, string name, int? port = null)
+        : this(new FileInfo(DllOf(project)), name, port)
     {
-        Dll = DllOf(project);
-        Name = name;
-        Port = port ?? FreePort();
     }
+
+    private ServiceProcess(FileInfo dll, string name, int? port)
+    {
+        Dll = dll.FullName;
+        Name = name;
+        Port = port ?? FreePort.OnLoopback();
+    }
+
+    /// <summary>A service from a build of one's choosing (a benchmark's Release build, say).</summary>
+    public static ServiceProcess OfDll(string dll, string name, int? port = null) => new(new FileInfo(dll), name, port);
 
     public string Name { get; }
 
@@ -79,16 +56,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int? ProcessId => _process?.Id;
 
     /// <summary>When the last process was seen to have exited (killed, stopped or crashed), UTC.</summary>
-    public DateTime? ExitedAtUtc => _exitedAtUtc;
+    public DateTime? ExitedAtUtc => _process?.ExitedAtUtc;
 
     /// <summary>Exit code of the last process, once it has exited.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
+    /// <summary>CPU time the current (or last) process has used.</summary>
+    public TimeSpan CpuTime => _process?.CpuTime ?? TimeSpan.Zero;
+
     /// <summary>Output of the current (or last) run, stdout and stderr interleaved.</summary>
-    public IReadOnlyList<OutputLine> Lines => [.. _output];
+    public IReadOnlyList<OutputLine> Lines => _process?.Lines ?? [];
 
     /// <summary>Output of the current (or last) run as text, for failure messages.</summary>
-    public string Log => string.Join("\n", _output.Select(l => l.Text));
+    public string Log => _process?.Output ?? "";
 
     /// <summary>Starts the process and waits (at most <paramref name="timeout"/>, 60 s by default) until its health path answers.</summary>
     /// <exception cref="InvalidOperationException">It is already running, or it exited while starting.</exception>
@@ -100,18 +80,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"{Name} is already running");
         }
 
-        Forget();
-        _output.Clear();
-        _exitedAtUtc = null;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Dll)!,
-        };
-        // A dashboard endpoint inherited from the shell would make the service export telemetry into it.
-        start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        await ForgetAsync();
+        var start = new ProcessStartInfo(ChildProcess.DotnetHost()) { WorkingDirectory = Path.GetDirectoryName(Dll)! };
         foreach (var (name, value) in Environment)
         {
             if (value is null)
@@ -129,16 +99,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Received(e.Data);
-        process.ErrorDataReceived += (_, e) => Received(e.Data);
-        process.Exited += (_, _) => _exitedAtUtc ??= DateTime.UtcNow;
-        process.Start();
-        _process = process;
-        Running[process] = 0;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var process = _process = ChildProcess.Start(start);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
         var within = timeout ?? DefaultStartTimeout;
         var started = Stopwatch.GetTimestamp();
@@ -146,7 +107,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                await process.WaitForExitAsync(cancellationToken);
+                await process.WaitForExitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
                 throw new InvalidOperationException($"{Name} on {Port} exited with {process.ExitCode}:\n{Log}");
             }
 
@@ -172,89 +133,30 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process gets no chance to do or say anything. Returns once it is gone.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited meanwhile.
-            }
+    public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 
-            await process.WaitForExitAsync();
-        }
-    }
+    /// <inheritdoc cref="ChildProcess.Freeze"/>
+    public void Freeze() => _process?.Freeze();
 
-    /// <summary>
-    /// SIGSTOP: the process stops dead but stays alive, its sockets open; connections to it are still accepted by the
-    /// kernel and nothing answers them (a replica stuck in a long pause). <see cref="Thaw"/> lets it go on.
-    /// </summary>
-    public void Freeze() => Signal(Sigstop, "SIGSTOP");
-
-    /// <summary>SIGCONT: a frozen process goes on where it stopped.</summary>
-    public void Thaw() => Signal(Sigcont, "SIGCONT");
-
-    private void Signal(int signal, string name)
-    {
-        if (_process is { HasExited: false } process && SendSignal(process.Id, signal) != 0 && !process.HasExited)
-        {
-            throw new InvalidOperationException($"could not send {name} to {Name} (pid {process.Id}): errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    /// <inheritdoc cref="ChildProcess.Thaw"/>
+    public void Thaw() => _process?.Thaw();
 
     /// <summary>
     /// SIGTERM, as an orchestrator stops a process, then waits for it to exit by itself; returns its exit code.
     /// </summary>
     /// <exception cref="TimeoutException">It was still running after <paramref name="timeout"/> (30 s by default); it is killed then.</exception>
-    public async Task<int> StopAsync(TimeSpan? timeout = null)
-    {
-        if (_process is not { HasExited: false } process)
-        {
-            return _process?.ExitCode ?? 0;
-        }
+    public async Task<int> StopAsync(TimeSpan? timeout = null) =>
+        _process is null ? 0 : await _process.TerminateAsync(timeout ?? TimeSpan.FromSeconds(30));
 
-        Signal(Sigterm, "SIGTERM");
-        var within = timeout ?? TimeSpan.FromSeconds(30);
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(within);
-        }
-        catch (TimeoutException)
-        {
-            await KillAsync();
-            throw new TimeoutException($"{Name} did not exit within {within.TotalSeconds:0} s of SIGTERM:\n{Log}");
-        }
+    public ValueTask DisposeAsync() => ForgetAsync();
 
-        // The last lines of output arrive after the exit; this returns once they have.
-        await process.WaitForExitAsync();
-        return process.ExitCode;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        Forget();
-    }
-
-    private void Forget()
+    private async ValueTask ForgetAsync()
     {
         if (_process is { } process)
         {
-            Running.TryRemove(process, out _);
-            process.Dispose();
             _process = null;
+            await process.DisposeAsync();
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The built service: services/&lt;project&gt;/bin/&lt;Configuration&gt;/net10.0/&lt;project&gt;.dll.</summary>
@@ -264,24 +166,4 @@ public sealed class ServiceProcess : IAsyncDisposable
         var dll = Path.Combine(Repository.Root, "services", project, "bin", Repository.Configuration, "net10.0", project + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} not found; build the solution first.");
     }
-
-    private void Received(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(new OutputLine(DateTime.UtcNow, line));
-        while (_output.Count > KeptLines && _output.TryDequeue(out _))
-        {
-        }
-    }
-
-    private const int Sigterm = 15;
-    private const int Sigcont = 18;
-    private const int Sigstop = 19;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 }

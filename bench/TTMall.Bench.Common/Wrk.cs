@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
+using TTMall.Testing;
 
 namespace TTMall.Bench;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Console;
 using TTMall.Eureka.Client;
+using TTMall.Testing;
 
 namespace TTMall.Bench.Discovery;
 

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using TTMall.Eureka;
+using TTMall.Testing;
 
 namespace TTMall.Bench.Discovery;
 
@@ -30,11 +31,11 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
     public async Task<Summary> RunAsync(CancellationToken ct)
     {
         var wrk = Wrk.Locate();
-        var dll = DiscoveryPeer.Locate(settings.ServerDll);
+        var dll = DiscoveryServer.Locate(settings.ServerDll);
         var context = await MachineContextAsync(wrk, dll);
         Console.WriteLine("TT Mall discovery benchmark");
         Console.WriteLine(context);
-        if (DiscoveryPeer.NewerSources(dll) is { Count: > 0 } newer)
+        if (DiscoveryServer.NewerSources(dll) is { Count: > 0 } newer)
         {
             Console.WriteLine($"WARNING: {newer.Count} source file(s) changed after the server was built (e.g. {newer[0]}); "
                 + "these figures are for the older build. `dotnet run -c Release --project bench/TTMall.Bench.Discovery` rebuilds it.");
@@ -47,10 +48,10 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
-        await using var peer = await DiscoveryPeer.StartAsync(dll, settings, secret, http, ct);
-        Log($"discovery peer started: pid {peer.Process.Id}, {peer.EurekaUri}");
+        await using var peer = await DiscoveryServer.StartAsync(dll, settings, secret, ct);
+        Log($"discovery peer started: pid {peer.ProcessId}, {peer.EurekaUri}");
         var fleet = new BenchFleet(http, peer.EurekaUri, TimeProvider.System);
-        var cpu = new CpuMeter([("server", (pid, _) => pid == peer.Process.Id)]);
+        var cpu = new CpuMeter([("server", (pid, _) => pid == peer.ProcessId)]);
 
         var filledAt = await FillAsync(fleet, ct);
         await HeartbeatsAsync(wrk, peer, fleet, secret, cpu, ct);
@@ -229,9 +230,9 @@ public sealed class DiscoveryBenchmark(BenchSettings settings, DirectoryInfo tem
 
     private static void EnsureAlive(DiscoveryPeer peer)
     {
-        if (peer.Process.HasExited)
+        if (!peer.IsRunning)
         {
-            throw new BenchException($"The discovery server died (exit {peer.Process.ExitCode}):\n{peer.Process.Output}");
+            throw new BenchException($"The discovery server died (exit {peer.ExitCode}):\n{peer.Log}");
         }
     }
 

@@ -84,7 +84,7 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         }
 
         await gateway.StartAsync(cancellationToken: cancellationToken);
-        await using var nginx = await Nginx.StartAsync(nginxPath, temp, ServiceProcess.FreePort(), [products1.Port, products2.Port], settings.NginxWorkers, cancellationToken);
+        await using var nginx = await Nginx.StartAsync(nginxPath, temp, FreePort.OnLoopback(), [products1.Port, products2.Port], settings.NginxWorkers, cancellationToken);
         Log($"products-1 pid {products1.ProcessId} at {products1.BaseUri}, products-2 pid {products2.ProcessId} at {products2.BaseUri}");
         Log($"gateway pid {gateway.ProcessId} at {gateway.BaseUri}; nginx pid {nginx.Id} at {nginx.BaseUri} ({nginx.Configuration})");
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using TTMall.Testing;
 
 namespace TTMall.Bench.Gateway;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TTMall.Hosting;
@@ -57,20 +56,19 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         Log($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; service {dll}");
         Log("starting Postgres, Redis and RabbitMQ with the AppHost's code (local servers, fresh data) ...");
         await using var mall = await LocalMall.StartAsync(cancellationToken);
-        var port = FreePort();
-        var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         Log("starting the products service (migrations and seed data on first start) ...");
-        await using var server = StartServer(dll, port, mall.ConnectionString("productsdb"));
-        Log($"products service pid {server.Id} at {baseUrl}");
+        await using var server = Server(dll, mall.ConnectionString("productsdb"));
+        await server.StartHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        var baseUrl = server.BaseUri;
+        Log($"products service pid {server.ProcessId} at {baseUrl}");
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
-        await WaitUntilHealthyAsync(http, server, cancellationToken);
 
         var ids = await ProductIdsAsync(http, cancellationToken);
         await CheckAnswersAsync(http, ids, cancellationToken);
         Log($"{ids.Count} products; every detail and search answers");
 
         var meter = new CpuMeter(
-            [("service", (pid, _) => pid == server.Id), ("Postgres", (_, name) => name == "postgres"), ("wrk", (_, name) => name == "wrk")],
+            [("service", (pid, _) => pid == server.ProcessId), ("Postgres", (_, name) => name == "postgres"), ("wrk", (_, name) => name == "wrk")],
             rest: "others");
         string[] detailPaths = [.. ids.Select(id => $"/api/products/{id}")];
         string[] searchPaths = [.. SearchQueries.Select(SearchPath)];
@@ -148,55 +146,23 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         return (result, cpu);
     }
 
-    private ChildProcess StartServer(string dll, int port, string connectionString)
+    private ServiceProcess Server(string dll, string connectionString)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var server = ServiceProcess.OfDll(dll, "products");
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
-            Environment =
-            {
-                ["ConnectionStrings__productsdb"] = connectionString,
-                ["Eureka__Client__Enabled"] = "false",
-                // Nothing is signed in this run; the service only insists on a usable public key.
-                ["Jwt__PublicKeys"] = AccessTokenKeys.PublicKeySet(AccessTokenKeys.NewSigningKey()),
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            },
+            ["ConnectionStrings__productsdb"] = connectionString,
+            ["Eureka__Client__Enabled"] = "false",
+            // Nothing is signed in this run; the service only insists on a usable public key.
+            ["Jwt__PublicKeys"] = AccessTokenKeys.PublicKeySet(AccessTokenKeys.NewSigningKey()),
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
-        foreach (var (name, value) in settings.ServerEnvironment)
+        foreach (var (name, value) in environment.Concat(settings.ServerEnvironment))
         {
-            info.Environment[name] = value;
+            server.Environment[name] = value;
         }
 
-        return ChildProcess.Start(info);
-    }
-
-    private static async Task WaitUntilHealthyAsync(HttpClient http, ChildProcess server, CancellationToken cancellationToken)
-    {
-        for (var deadline = Stopwatch.StartNew(); deadline.Elapsed < TimeSpan.FromSeconds(120); await Task.Delay(200, cancellationToken))
-        {
-            if (server.HasExited)
-            {
-                throw new BenchException($"the products service exited with {server.ExitCode}:\n{server.Output}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync("/health", cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
-
-        throw new BenchException($"the products service did not become healthy within 120 s:\n{server.Output}");
+        return server;
     }
 
     private static async Task<IReadOnlyList<int>> ProductIdsAsync(HttpClient http, CancellationToken cancellationToken)
@@ -242,13 +208,5 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
             ? $"{name}={Uri.EscapeDataString(value)}"
             : pair));
 
-
     private void Log(string message) => _log.Write(message);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

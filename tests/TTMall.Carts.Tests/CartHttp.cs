@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace TTMall.Carts.Tests;
 
@@ -49,38 +48,6 @@ internal static class CartHttp
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {response.StatusCode}: {body}");
         return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web)!;
     }
-
-    /// <summary>Checks the status and that the body is RFC 9457 problem details; returns them.</summary>
-    public static async Task<HttpValidationProblemDetails> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonSerializer.Deserialize<HttpValidationProblemDetails>(body, JsonSerializerOptions.Web)!;
-        Assert.Equal((int)status, problem.Status);
-        Assert.False(string.IsNullOrEmpty(problem.Title), body);
-        return problem;
-    }
-
-    /// <summary>A 400 whose errors name exactly <paramref name="fields"/>.</summary>
-    public static async Task<HttpValidationProblemDetails> FieldErrorsAsync(HttpResponseMessage response, params string[] fields)
-    {
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(fields.Order(), problem.Errors.Keys.Order());
-        Assert.All(problem.Errors.Values, messages => Assert.NotEmpty(messages));
-        return problem;
-    }
-
-    /// <summary>A 409 with the machine-readable <c>code</c> given.</summary>
-    public static async Task<HttpValidationProblemDetails> ConflictAsync(HttpResponseMessage response, string code)
-    {
-        var problem = await ProblemAsync(response, HttpStatusCode.Conflict);
-        Assert.Equal(code, problem.Extensions["code"]?.ToString());
-        return problem;
-    }
-
-    public static int Extension(this HttpValidationProblemDetails problem, string name) =>
-        ((JsonElement)problem.Extensions[name]!).GetInt32();
 
     public static CartLine Line(this Cart cart, int productId) => Assert.Single(cart.Lines, l => l.ProductId == productId);
 }

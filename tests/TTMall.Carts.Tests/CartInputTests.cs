@@ -22,8 +22,8 @@ public class CartInputTests(CartsMall mall)
         using var added = await shopper.AddAsync(product, quantity);
         using var set = await shopper.SetAsync(product, quantity);
 
-        await CartHttp.FieldErrorsAsync(added, "quantity");
-        await CartHttp.FieldErrorsAsync(set, "quantity");
+        await ProblemAssert.FieldErrorsAsync(added, "quantity");
+        await ProblemAssert.FieldErrorsAsync(set, "quantity");
         Assert.Equal(4, (await shopper.GetCartAsync()).Line(product).Quantity);
     }
 
@@ -47,8 +47,8 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.AddAsync(product, 3);
 
-        var problem = await CartHttp.ConflictAsync(response, "line-limit");
-        Assert.Equal(97, problem.Extension("inCart"));
+        var problem = await ProblemAssert.CodeAsync(response, HttpStatusCode.Conflict, "line-limit");
+        Assert.Equal(97, problem.Extension<int>("inCart"));
         Assert.Equal(99, (await shopper.AddOkAsync(product, 2)).Quantity);
     }
 
@@ -70,8 +70,8 @@ public class CartInputTests(CartsMall mall)
         using var added = await shopper.AddAsync(products[^1], 1);
         using var set = await shopper.SetAsync(products[^1], 1);
 
-        await CartHttp.ConflictAsync(added, "cart-full");
-        await CartHttp.ConflictAsync(set, "cart-full");
+        await ProblemAssert.CodeAsync(added, HttpStatusCode.Conflict, "cart-full");
+        await ProblemAssert.CodeAsync(set, HttpStatusCode.Conflict, "cart-full");
         // A product already in the full cart can still be added to.
         Assert.Equal(2, (await shopper.AddOkAsync(products[0], 1)).Quantity);
         var cart = await shopper.GetCartAsync();
@@ -100,7 +100,7 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.PostAsync(CartHttp.Items, new StringContent(json, Encoding.UTF8, "application/json"));
 
-        await CartHttp.FieldErrorsAsync(response, fields);
+        await ProblemAssert.FieldErrorsAsync(response, fields);
         Assert.Empty((await shopper.GetCartAsync()).Lines);
     }
 
@@ -116,7 +116,7 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.PutAsync($"{CartHttp.Items}/{product}", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        await CartHttp.FieldErrorsAsync(response, field);
+        await ProblemAssert.FieldErrorsAsync(response, field);
         Assert.Equal(3, (await shopper.GetCartAsync()).Line(product).Quantity);
     }
 
@@ -127,7 +127,7 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.SetAsync(0, 1);
 
-        await CartHttp.FieldErrorsAsync(response, "productId");
+        await ProblemAssert.FieldErrorsAsync(response, "productId");
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.PostAsync(CartHttp.Items, new StringContent($"productId={product}&quantity=1", Encoding.UTF8, "application/x-www-form-urlencoded"));
 
-        await CartHttp.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Empty((await shopper.GetCartAsync()).Lines);
     }
 
@@ -150,7 +150,7 @@ public class CartInputTests(CartsMall mall)
 
         using var response = await shopper.PostAsJsonAsync(CartHttp.Items, new { productId = 1, quantity = 1, padding });
 
-        await CartHttp.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Empty((await shopper.GetCartAsync()).Lines);
     }
 }

@@ -14,9 +14,9 @@ public class CartStockTests(CartsMall mall)
         using var added = await shopper.AddAsync(unknown, 1);
         using var set = await shopper.SetAsync(unknown, 1);
 
-        var problem = await CartHttp.FieldErrorsAsync(added, "productId");
+        var problem = await ProblemAssert.FieldErrorsAsync(added, "productId");
         Assert.Contains(unknown.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.Errors["productId"][0]);
-        await CartHttp.ProblemAsync(set, HttpStatusCode.NotFound);
+        await ProblemAssert.StatusAsync(set, HttpStatusCode.NotFound);
         Assert.Empty((await shopper.GetCartAsync()).Lines);
     }
 
@@ -30,9 +30,9 @@ public class CartStockTests(CartsMall mall)
         using var added = await shopper.AddAsync(product, 1);
         using var set = await shopper.SetAsync(product, 1);
 
-        var problem = await CartHttp.ConflictAsync(added, "out-of-stock");
-        Assert.Equal(0, problem.Extension("available"));
-        await CartHttp.ConflictAsync(set, "out-of-stock");
+        var problem = await ProblemAssert.CodeAsync(added, HttpStatusCode.Conflict, "out-of-stock");
+        Assert.Equal(0, problem.Extension<int>("available"));
+        await ProblemAssert.CodeAsync(set, HttpStatusCode.Conflict, "out-of-stock");
         Assert.Empty((await shopper.GetCartAsync()).Lines);
     }
 
@@ -43,16 +43,16 @@ public class CartStockTests(CartsMall mall)
         using var shopper = mall.NewShopper();
 
         using var tooMany = await shopper.AddAsync(product, 6);
-        var problem = await CartHttp.ConflictAsync(tooMany, "insufficient-stock");
-        Assert.Equal((5, 0), (problem.Extension("available"), problem.Extension("inCart")));
+        var problem = await ProblemAssert.CodeAsync(tooMany, HttpStatusCode.Conflict, "insufficient-stock");
+        Assert.Equal((5, 0), (problem.Extension<int>("available"), problem.Extension<int>("inCart")));
         Assert.Empty((await shopper.GetCartAsync()).Lines);
 
         await shopper.AddOkAsync(product, 3);
         using var beyond = await shopper.AddAsync(product, 3);
-        problem = await CartHttp.ConflictAsync(beyond, "insufficient-stock");
-        Assert.Equal((5, 3), (problem.Extension("available"), problem.Extension("inCart")));
+        problem = await ProblemAssert.CodeAsync(beyond, HttpStatusCode.Conflict, "insufficient-stock");
+        Assert.Equal((5, 3), (problem.Extension<int>("available"), problem.Extension<int>("inCart")));
         using var setBeyond = await shopper.SetAsync(product, 6);
-        await CartHttp.ConflictAsync(setBeyond, "insufficient-stock");
+        await ProblemAssert.CodeAsync(setBeyond, HttpStatusCode.Conflict, "insufficient-stock");
 
         Assert.Equal(5, (await shopper.AddOkAsync(product, 2)).Quantity);
         Assert.Equal(5, (await shopper.GetCartAsync()).Line(product).Quantity);
@@ -70,7 +70,7 @@ public class CartStockTests(CartsMall mall)
 
         // The read just before cached the product with stock 10; adding must ask products again.
         using var more = await shopper.AddAsync(product, 1);
-        await CartHttp.ConflictAsync(more, "insufficient-stock");
+        await ProblemAssert.CodeAsync(more, HttpStatusCode.Conflict, "insufficient-stock");
 
         await mall.Catalog.SetStockAsync(product, 1);
         var line = await Eventually.FoundAsync(

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace TTMall.Carts.Tests;
 
@@ -18,7 +17,7 @@ public class ProductsDownTests(CartsMall mall)
         using var shopper = mall.Client(token);
         await shopper.AddOkAsync(product, 2);
         // A carts replica whose products address has nothing listening: products are down as far as it can tell.
-        await using var cut = mall.StartCarts(products: new Uri($"http://127.0.0.1:{ClosedPort()}"));
+        await using var cut = mall.StartCarts(products: new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}"));
         using var cutOff = mall.Client(token, cut);
 
         using var read = await cutOff.GetAsync(CartHttp.Cart);
@@ -27,7 +26,7 @@ public class ProductsDownTests(CartsMall mall)
 
         foreach (var response in new[] { read, added, set })
         {
-            var problem = await CartHttp.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            var problem = await ProblemAssert.StatusAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.Contains("product", problem.Title, StringComparison.OrdinalIgnoreCase);
             Assert.NotNull(response.Headers.RetryAfter);
         }
@@ -44,20 +43,12 @@ public class ProductsDownTests(CartsMall mall)
         using var shopper = mall.Client(token);
         await shopper.AddOkAsync(product, 1);
         await shopper.AddOkAsync(other, 1);
-        await using var cut = mall.StartCarts(products: new Uri($"http://127.0.0.1:{ClosedPort()}"));
+        await using var cut = mall.StartCarts(products: new Uri($"http://127.0.0.1:{FreePort.OnLoopback()}"));
         using var cutOff = mall.Client(token, cut);
 
         Assert.Equal(HttpStatusCode.NoContent, (await cutOff.RemoveAsync(product)).StatusCode);
         Assert.Equal([other], (await shopper.GetCartAsync()).Lines.Select(l => l.ProductId));
         Assert.Equal(HttpStatusCode.NoContent, (await cutOff.ClearAsync()).StatusCode);
         Assert.Empty((await cutOff.GetCartAsync()).Lines);
-    }
-
-    /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -58,8 +58,8 @@ public class RequestRulesTests(CartsMall mall)
         using var add = await shopper.PostAsync(CartHttp.Items, HttpChecks.Json($$"""{"productId":{{product}},"quantity":1,"padding":"{{padding}}"}"""));
         using var clear = await shopper.SendAsync(new HttpRequestMessage(HttpMethod.Delete, CartHttp.Cart) { Content = HttpChecks.Json($$"""{"padding":"{{padding}}"}""") });
 
-        await CartHttp.ProblemAsync(add, HttpStatusCode.RequestEntityTooLarge);
-        await CartHttp.ProblemAsync(clear, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(add, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(clear, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(3, (await shopper.GetCartAsync()).Line(product).Quantity);
     }
 }

@@ -258,7 +258,7 @@ public sealed class AuthenticationTests(DiscoveryServerFixture server) : IClassF
     public async Task A_peer_with_another_secret_cannot_replicate_into_this_one()
     {
         await using var pair = await PeerPair.StartAsync();
-        var (portA, portB) = (DiscoveryPeer.FreePort(), pair.A.Port);
+        var (portA, portB) = (FreePort.OnLoopback(), pair.A.Port);
         await using var stranger = await DiscoveryPeer.StartAsync(portA, "--Discovery:SelfPreservation=false",
             $"--Discovery:Secret={new string('s', 48)}", $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/");
         using var onStranger = EurekaTestClient.For(stranger);

@@ -88,7 +88,7 @@ public sealed class PeerProtocolTests
 
         public static async Task<ScriptedPeer> StartAsync(string registry)
         {
-            var port = DiscoveryPeer.FreePort();
+            var port = FreePort.OnLoopback();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Logging.ClearProviders();

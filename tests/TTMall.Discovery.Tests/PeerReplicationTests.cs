@@ -146,7 +146,7 @@ public sealed class PeerReplicationTests
     public async Task Replicated_operations_are_never_forwarded_again()
     {
         // A -> B -> C: each forwards only what its own clients do.
-        var (portA, portB, portC) = (DiscoveryPeer.FreePort(), DiscoveryPeer.FreePort(), DiscoveryPeer.FreePort());
+        var (portA, portB, portC) = (FreePort.OnLoopback(), FreePort.OnLoopback(), FreePort.OnLoopback());
         await using var c = await DiscoveryPeer.StartAsync(portC, NoSelfPreservation);
         await using var b = await DiscoveryPeer.StartAsync(portB, NoSelfPreservation, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portC}/eureka/");
         await using var a = await DiscoveryPeer.StartAsync(portA, NoSelfPreservation, $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/");

@@ -71,7 +71,7 @@ public sealed class PeerSurvivalTests
     public async Task A_peer_that_refuses_every_batch_is_sent_nothing_it_cannot_take_and_both_serve_on()
     {
         // B takes no body over 1,000 bytes: every batch A sends it is refused with 413, as an oversized copy once was.
-        var (portA, portB) = (DiscoveryPeer.FreePort(), DiscoveryPeer.FreePort());
+        var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
         await using var b = await DiscoveryPeer.StartAsync(portB, "--Discovery:SelfPreservation=false", "--Discovery:MaxRequestBodyBytes=1000",
             $"--Discovery:PeerUrls:0=http://127.0.0.1:{portA}/eureka/");
         await using var a = await DiscoveryPeer.StartAsync(portA, "--Discovery:SelfPreservation=false", $"--Discovery:PeerUrls:0=http://127.0.0.1:{portB}/eureka/");

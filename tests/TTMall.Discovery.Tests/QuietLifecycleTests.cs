@@ -13,7 +13,7 @@ public sealed class QuietLifecycleTests
     [Fact]
     public async Task Peers_started_seconds_apart_used_and_stopped_with_sigterm_log_no_warning_or_error()
     {
-        var (portA, portB) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
         await using var a = DiscoveryProcess.Create(portA, PeerArguments.NoSelfPreservation, PeerArguments.PeerUrl(portB));
         await using var b = DiscoveryProcess.Create(portB, PeerArguments.NoSelfPreservation, PeerArguments.PatientStartupSync, PeerArguments.PeerUrl(portA));
         using var onA = DiscoveryProcess.Client(a);

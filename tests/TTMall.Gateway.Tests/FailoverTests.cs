@@ -18,7 +18,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
         await cluster.EnsureAllRunningAsync();
         var victim = cluster.Replica("products-2");
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
         await using (traffic)
         {
             await cluster.EveryReplicaServesAsync(traffic);
@@ -66,7 +66,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
         await cluster.EnsureAllRunningAsync();
         var victim = cluster.Replica("products-2");
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
         await using (traffic)
         {
             await cluster.EveryReplicaServesAsync(traffic);
@@ -115,7 +115,7 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
         var deadGateway = cluster.Gateways[0];
         var survivor = cluster.Gateways[1];
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1));
         await using (traffic)
         {
             await Eventually.HoldsAsync(() => cluster.Gateways.All(g => traffic.Exchanges.Count(e => e.Gateway == g.Name) >= 20), Soon, "both gateways serve", cluster.Diagnostics);

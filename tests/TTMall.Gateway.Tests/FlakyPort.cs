@@ -18,7 +18,7 @@ public sealed class FlakyPort : IAsyncDisposable
     private FlakyPort(int target)
     {
         _target = target;
-        Port = ServiceProcess.FreePort();
+        Port = FreePort.OnLoopback();
     }
 
     public int Port { get; }

@@ -22,7 +22,7 @@ public sealed class FrozenReplicaTests(MallCluster cluster, ITestOutputHelper ou
         await cluster.EnsureAllRunningAsync();
         var victim = cluster.Replica("products-2");
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 4, IdempotentPosts: 0));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 4, IdempotentPosts: 0));
         await using (traffic)
         {
             await cluster.EveryReplicaServesAsync(traffic);

@@ -17,7 +17,7 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
         await cluster.EnsureAllRunningAsync();
         var leaving = cluster.Replica("products-1");
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1, PlainPosts: 1));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1, PlainPosts: 1));
         await using (traffic)
         {
             await cluster.EveryReplicaServesAsync(traffic);
@@ -65,7 +65,7 @@ public sealed class GracefulShutdownTests(MallCluster cluster, ITestOutputHelper
         var staying = cluster.Gateways[1];
         // No retries at the front door: what the stopping gateway accepted, it answers.
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1, PlainPosts: 1));
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 1, PlainPosts: 1));
         await using (traffic)
         {
             await Eventually.HoldsAsync(() => cluster.Gateways.All(g => traffic.Exchanges.Count(e => e.Gateway == g.Name) >= 20), Soon, "both gateways serve", cluster.Diagnostics);

@@ -24,7 +24,7 @@ public sealed class RecoveryTests(MallCluster cluster, ITestOutputHelper output)
         try
         {
             using var door = new FrontDoor(cluster.Gateways);
-            var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 0));
+            var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 3, IdempotentPosts: 0));
             await using (traffic)
             {
                 await Eventually.HoldsAsync(() => cluster.Gateways.All(g => traffic.Exchanges.Any(e => e.Gateway == g.Name && e.Instance == blinking.Name)),

@@ -24,7 +24,7 @@ public sealed class RegistryFloodTests(MallCluster cluster, ITestOutputHelper ou
         ServiceProcess[] readers = [cluster.Replica("products-1"), cluster.Gateways[0]];
         var registered = await RegistrationsAsync();
         using var door = new FrontDoor(cluster.Gateways);
-        var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 2, IdempotentPosts: 0) { Pause = TimeSpan.FromMilliseconds(20) });
+        var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 2, IdempotentPosts: 0) { Pause = TimeSpan.FromMilliseconds(20) });
         await using (traffic)
         {
             var before = await MeasureAsync(readers, Window, CancellationToken.None);

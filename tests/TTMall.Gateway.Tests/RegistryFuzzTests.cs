@@ -32,7 +32,7 @@ public sealed class RegistryFuzzTests(MallCluster cluster, ITestOutputHelper out
         try
         {
             using var door = new FrontDoor(cluster.Gateways);
-            var traffic = Traffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 2, IdempotentPosts: 0) { Pause = TimeSpan.FromMilliseconds(20) });
+            var traffic = ShopTraffic.Start(door.Client, cluster.ProductIds, new TrafficMix(Gets: 2, IdempotentPosts: 0) { Pause = TimeSpan.FromMilliseconds(20) });
             await using (traffic)
             {
                 // Four writers at once; each instance's valid writes all go to its one peer, as a real client's do.

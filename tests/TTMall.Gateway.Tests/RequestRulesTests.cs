@@ -27,7 +27,7 @@ public sealed class RequestRulesTests(MallCluster cluster)
 
         foreach (var response in new[] { declared, chunked })
         {
-            await HttpChecks.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
             Assert.Equal(gateway.Name, Assert.Single(response.Headers.GetValues("X-TTMall-Instance")));
             Assert.True(response.Headers.ConnectionClose);
         }
@@ -47,7 +47,7 @@ public sealed class RequestRulesTests(MallCluster cluster)
         foreach (var content in new[] { HttpChecks.Json(json), HttpChecks.Chunked(json), HttpChecks.Json(json), HttpChecks.Chunked(json) })
         {
             using var response = await http.PostAsync($"api/products/{cluster.ProductIds[0]}/reviews", content);
-            await HttpChecks.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
             instances.Add(Assert.Single(response.Headers.GetValues("X-TTMall-Instance")));
         }
 

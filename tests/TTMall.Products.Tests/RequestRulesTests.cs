@@ -89,8 +89,8 @@ public class RequestRulesTests(ProductsFixture products)
         using var declared = await http.PostAsync($"/api/products/{id}/reviews", HttpChecks.Json(json));
         using var chunked = await http.PostAsync($"/api/products/{id}/reviews", HttpChecks.Chunked(json));
 
-        await HttpChecks.AssertProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge);
-        await HttpChecks.AssertProblemAsync(chunked, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(declared, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(chunked, HttpStatusCode.RequestEntityTooLarge);
         Assert.True(declared.Headers.ConnectionClose, "a connection with an unread body is not kept");
         Assert.True(chunked.Headers.ConnectionClose, "a connection with an unread body is not kept");
         Assert.Equal(before, await CountReviewsAsync(id));
@@ -120,7 +120,7 @@ public class RequestRulesTests(ProductsFixture products)
         using var declared = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/products") { Content = HttpChecks.Json(body) });
         using var chunked = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/products") { Content = HttpChecks.Chunked(body) });
 
-        await HttpChecks.AssertProblemAsync(declared, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(declared, HttpStatusCode.RequestEntityTooLarge);
         Assert.True(declared.Headers.ConnectionClose);
         // A chunked body the endpoint does not read is not refused (its length is not known before it is read), but the
         // connection is not kept for a next request that would find it closed.

@@ -134,7 +134,7 @@ public class ReviewTests(ProductsFixture products)
 
         using var response = await http.PostAsync($"/api/products/{id}/reviews", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        await TestApi.AssertValidationProblemAsync(response, field);
+        await ProblemAssert.FieldErrorAmongAsync(response, field);
         Assert.Equal(before, await CountReviewsAsync(id));
     }
 
@@ -156,7 +156,7 @@ public class ReviewTests(ProductsFixture products)
 
         using var response = await http.PostAsync($"/api/products/{id}/reviews", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        await TestApi.AssertValidationProblemAsync(response, "text");
+        await ProblemAssert.FieldErrorAmongAsync(response, "text");
         Assert.Equal(before, await CountReviewsAsync(id));
     }
 
@@ -204,7 +204,7 @@ public class ReviewTests(ProductsFixture products)
 
         using var response = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 5, text });
 
-        await TestApi.AssertValidationProblemAsync(response, "text");
+        await ProblemAssert.FieldErrorAmongAsync(response, "text");
         Assert.Equal(before, await CountReviewsAsync(id));
     }
 
@@ -217,7 +217,7 @@ public class ReviewTests(ProductsFixture products)
         var before = await CountReviewsAsync(id);
 
         using var tooLong = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 5, text = new string('好', 2001) });
-        await TestApi.AssertValidationProblemAsync(tooLong, "text");
+        await ProblemAssert.FieldErrorAmongAsync(tooLong, "text");
         Assert.Equal(before, await CountReviewsAsync(id));
 
         using var longest = await http.PostAsJsonAsync($"/api/products/{id}/reviews", new { rating = 5, text = new string('好', 2000) });
@@ -253,7 +253,7 @@ public class ReviewTests(ProductsFixture products)
         using var http = products.Client();
         var id = await http.IdOfAsync("Cherry MX 机械键盘");
 
-        await TestApi.AssertValidationProblemAsync(await http.GetAsync($"/api/products/{id}/reviews?{query}"), field);
+        await ProblemAssert.FieldErrorAmongAsync(await http.GetAsync($"/api/products/{id}/reviews?{query}"), field);
     }
 
     private async Task<int> CountReviewsAsync(int productId)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace TTMall.Products.Tests;
 
@@ -30,19 +29,6 @@ internal static class TestApi
 
     public static async Task<int> IdOfAsync(this HttpClient http, string name) =>
         (await http.FindAsync(name)).Items.Single(p => p.Name == name).Id;
-
-    /// <summary>Asserts a 400 problem details naming <paramref name="field"/> among its errors.</summary>
-    public static async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var json = JsonDocument.Parse(body);
-        Assert.Equal(400, json.RootElement.GetProperty("status").GetInt32());
-        var errors = json.RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty(field, out var messages), $"no error for '{field}' in {body}");
-        Assert.NotEqual(0, messages.GetArrayLength());
-    }
 
     public static bool Mentions(this ProductSummary product, string word) =>
         product.Name.Contains(word, StringComparison.OrdinalIgnoreCase) || product.Description.Contains(word, StringComparison.OrdinalIgnoreCase);

@@ -66,7 +66,7 @@ public sealed class BrokenDocumentTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => caller.RoutableInstances(HostileRegistry.Vip).Count == 1, Soon, "the good instance routable", () => caller.Log);
 
         using var http = caller.CreateClient();
-        await using var traffic = new Traffic(http, "http://products/whoami");
+        await using var traffic = Traffic.Start(http, "http://products/whoami");
         var broken = Documents[document](fake.FullDocument());
         var full = servedAs == "full fetch";
         Func<int> brokenServed = full ? () => fake.FullFetches : () => fake.DeltaFetches;
@@ -94,12 +94,12 @@ public sealed class BrokenDocumentTests(ITestOutputHelper output)
         var takenAfter = await Eventually.HoldsAsync(() => good2.Served > 0, Soon, "the new instance serves once good data is back", () => caller.Log + "\n" + fake);
 
         await traffic.StopAsync();
-        Assert.True(traffic.Failed == 0, traffic.Failures + "\n" + caller.Log);
+        Assert.True(traffic.Failures.Count == 0, Traffic.Describe(traffic.Failures) + "\n" + caller.Log);
         using var direct = new HttpClient();
         Assert.Equal("web-1", await direct.GetStringAsync($"http://127.0.0.1:{caller.Port}/whoami"));
         HostileRegistryTests.Report(output,
             $"{document}, as the {servedAs}: five served in {fiveBroken.TotalMilliseconds:0} ms; good data taken {takenAfter.TotalMilliseconds:0} ms after it was back; " +
-            $"{traffic.Succeeded} requests, {traffic.Failed} failed; fetches: {fake.FullFetches} full, {fake.DeltaFetches} delta; " +
+            $"{traffic.Succeeded} requests, {traffic.Failures.Count} failed; fetches: {fake.FullFetches} full, {fake.DeltaFetches} delta; " +
             $"most sent on one connection {fake.MostSentOnOneConnection / (double)MiB:0.0} MiB of {broken.Length / (double)MiB:0.0}");
         Assert.True(takenAfter < TimeSpan.FromSeconds(1), $"good data taken only {takenAfter.TotalMilliseconds:0} ms after it was back (fetch every 0.2 s):\n{caller.Log}");
         Assert.True(fiveBroken < TimeSpan.FromSeconds(2.5), $"five broken documents took {fiveBroken.TotalMilliseconds:0} ms to ask for (fetch every 0.2 s):\n{caller.Log}");

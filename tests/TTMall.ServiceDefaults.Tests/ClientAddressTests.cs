@@ -109,7 +109,7 @@ public sealed class ClientAddressTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Gateway_replicas_share_one_port_each_seeing_its_clients_and_a_killed_one_is_passed_over()
     {
         // As the AppHost starts them: each on its own port, and on the front door's well-known port together.
-        var port = ServiceProcess.FreePort();
+        var port = FreePort.OnLoopback();
         var frontDoor = ("Gateway__FrontDoorUrl", $"http://localhost:{port}");
         var first = await StartGatewayAsync("gateway-1", frontDoor);
         var second = await StartGatewayAsync("gateway-2", frontDoor);

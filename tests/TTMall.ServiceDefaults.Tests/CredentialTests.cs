@@ -8,7 +8,7 @@ public sealed class CredentialTests
     [Fact]
     public async Task A_server_that_does_not_answer_is_logged_by_its_address_without_the_password()
     {
-        var nobody = DiscoveryPeer.FreePort();
+        var nobody = FreePort.OnLoopback();
         var password = DiscoveryCredentials.AppPassword(TestDiscovery.Secret, "CARTS");
         await using var service = await TestService.StartAsync(new TestServiceOptions($"http://127.0.0.1:{nobody}/eureka/") { AppName = "carts", InstanceId = "carts-unlogged" });
 

@@ -26,8 +26,9 @@ public sealed class DeathTests(ITestOutputHelper output)
             await Eventually.HoldsAsync(() => survivor.Served > 20 && victim.Served > 20, Soon, "both serve");
             var victimPort = victim.Port;
             var killed = Stopwatch.GetTimestamp();
+            var killedAt = DateTime.UtcNow;
             await victim.CrashAsync();
-            var dead = Stopwatch.GetTimestamp();
+            var deadAt = DateTime.UtcNow;
 
             // The server forgets it when its lease (3 s) ends, counted from its last heartbeat.
             await Eventually.HoldsAsync(async () => await peer.InstanceAsync("PRODUCTS", "products-2") is null, TimeSpan.FromSeconds(5), "evicted");
@@ -50,13 +51,13 @@ public sealed class DeathTests(ITestOutputHelper output)
                 $"first refused connection → last request sent to the dead instance: {traffickedFor.TotalMilliseconds:0} ms (0: the refused one was the last)",
                 $"attempts to the dead instance after the kill: {toVictim.Count} ({toVictim.Count(a => a.Refused)} refused)",
                 $"killed → gone from the server: {evictedAfter.TotalMilliseconds:0} ms; last heartbeat → eviction: {leaseRanFor.TotalMilliseconds:0} ms (lease 3000 ms, eviction every 200 ms)",
-                $"requests: {traffic.Succeeded} succeeded, {traffic.Failed} failed; attempts after the kill: {requestsAfterKill}");
+                $"requests: {traffic.Succeeded} succeeded, {traffic.Failures.Count} failed; attempts after the kill: {requestsAfterKill}");
 
             // A POST the instance had already taken when it died is lost with it: without an Idempotency-Key nobody
             // may send it again. That is the one failure allowed (one loop of POSTs: at most one in flight); a POST
             // whose connection was refused sent nothing and must have gone elsewhere.
-            var cutOff = traffic.FailureList.Where(f => f.Method == HttpMethod.Post && f.Status is null && !f.ConnectFailure && f.Sent < dead && f.Ended >= killed).ToList();
-            Assert.True(traffic.Failed == cutOff.Count && cutOff.Count <= 1, $"failed requests:\n{traffic.Failures}\n{caller.Log}");
+            var cutOff = traffic.Failures.Where(f => f.Method == HttpMethod.Post && f.Status is null && !f.ConnectFailure && f.SentUtc < deadAt && f.EndedUtc >= killedAt).ToList();
+            Assert.True(traffic.Failures.Count == cutOff.Count && cutOff.Count <= 1, $"failed requests:\n{Traffic.Describe(traffic.Failures)}\n{caller.Log}");
             Assert.True(traffickedFor <= TimeSpan.FromSeconds(1), $"the dead instance still got requests {traffickedFor.TotalMilliseconds:0} ms after its first refused connection:\n{string.Join("\n", toVictim)}");
             Assert.True(leaseRanFor <= TimeSpan.FromSeconds(3.5), $"evicted {leaseRanFor.TotalMilliseconds:0} ms after its last heartbeat, with a 3 s lease");
             Assert.True(evictedAfter <= TimeSpan.FromSeconds(3.5), $"gone from the server only {evictedAfter.TotalMilliseconds:0} ms after the kill, with a 3 s lease");
@@ -69,7 +70,7 @@ public sealed class DeathTests(ITestOutputHelper output)
             Report($"reborn (started) → 10 requests served: {backAfter.TotalMilliseconds:0} ms");
 
             await traffic.StopAsync();
-            Assert.True(traffic.Failed == 0, $"failed requests:\n{traffic.Failures}\n{caller.Log}");
+            Assert.True(traffic.Failures.Count == 0, $"failed requests:\n{Traffic.Describe(traffic.Failures)}\n{caller.Log}");
             Assert.True(survivor.Served > 0);
         }
     }
@@ -94,8 +95,8 @@ public sealed class DeathTests(ITestOutputHelper output)
         await Eventually.HoldsAsync(() => stays.Served > served + 50, Soon, "traffic goes on");
 
         await traffic.StopAsync();
-        Report($"graceful stop: {traffic.Succeeded} requests succeeded, {traffic.Failed} failed; attempts refused: {caller.Attempts.Count(a => a.Refused)}");
-        Assert.True(traffic.Failed == 0, $"failed requests:\n{traffic.Failures}\n{caller.Log}");
+        Report($"graceful stop: {traffic.Succeeded} requests succeeded, {traffic.Failures.Count} failed; attempts refused: {caller.Attempts.Count(a => a.Refused)}");
+        Assert.True(traffic.Failures.Count == 0, $"failed requests:\n{Traffic.Describe(traffic.Failures)}\n{caller.Log}");
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class DeathTests(ITestOutputHelper output)
         await using var peer = await DiscoveryPeer.StartAsync(null, RegistryServer.FastEviction);
         await using var live = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "payments", InstanceId = "payments-live" });
         // Killed a moment ago: still registered (its lease has not run out), nothing listens on its port.
-        var deadPort = DiscoveryPeer.FreePort();
+        var deadPort = FreePort.OnLoopback();
         await peer.RegisterAsync(RegistryServer.Instance("payments", "payments-dead", deadPort));
         await using var caller = await TestService.StartAsync(new TestServiceOptions(peer) { AppName = "orders", InstanceId = "orders-1", Register = false });
         await Eventually.HoldsAsync(() => caller.RoutableInstances("payments").Count == 2, Soon, "both payments instances routable", () => caller.Log);
@@ -126,10 +127,9 @@ public sealed class DeathTests(ITestOutputHelper output)
     }
 
     /// <summary>A loop of GETs and a loop of POSTs (no Idempotency-Key), as the shop sends them.</summary>
-    private static Traffic MixedTraffic(HttpClient http, string url) => new(
+    private static Traffic MixedTraffic(HttpClient http, string url) => Traffic.Start(
         http,
-        () => new HttpRequestMessage(HttpMethod.Get, url),
-        () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("order") });
+        [TrafficLoop.Get(url), new TrafficLoop("POST", () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent("order") })]);
 
     private void Report(params string[] lines)
     {

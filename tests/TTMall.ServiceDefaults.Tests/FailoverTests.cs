@@ -11,7 +11,7 @@ public sealed class FailoverTests
     [Fact]
     public async Task With_the_first_server_down_it_registers_and_fetches_through_the_next()
     {
-        var dead = DiscoveryPeer.FreePort();
+        var dead = FreePort.OnLoopback();
         await using var alive = await DiscoveryPeer.StartAsync(null, RegistryServer.FastEviction);
         await using var service = await TestService.StartAsync(new TestServiceOptions($"http://127.0.0.1:{dead}/eureka/,{alive.EurekaUri}")
         {

@@ -74,12 +74,12 @@ public sealed class HostileRegistryTests(ITestOutputHelper output)
 
         var deltasBefore = fake.DeltaFetches;
         using var http = caller.CreateClient();
-        await using (var traffic = new Traffic(http, "http://products/whoami"))
+        await using (var traffic = Traffic.Start(http, "http://products/whoami"))
         {
             // Ten fetches with every bad instance in the delta.
             await Eventually.HoldsAsync(() => fake.DeltaFetches >= deltasBefore + 10, Soon, "ten more deltas", fake.ToString);
             await traffic.StopAsync();
-            Assert.True(traffic.Failed == 0, traffic.Failures + "\n" + caller.Log);
+            Assert.True(traffic.Failures.Count == 0, Traffic.Describe(traffic.Failures) + "\n" + caller.Log);
             Assert.True(traffic.Succeeded > 0);
         }
 

@@ -13,7 +13,7 @@ public sealed class RegistrationTests(SharedDiscoveryPeer shared) : IClassFixtur
     [Fact]
     public async Task It_is_STARTING_while_the_application_starts_however_long_and_UP_with_its_port_and_lower_case_vip_once_started()
     {
-        var port = DiscoveryPeer.FreePort();
+        var port = FreePort.OnLoopback();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var (service, started) = TestService.Begin(new TestServiceOptions(Peer)
         {

@@ -45,7 +45,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await Eventually.HoldsAsync(() => caller.RoutableInstances("carts").Count == 2, Soon, "both carts instances routable", () => caller.Log);
 
         using var http = caller.CreateClient();
-        await using var traffic = new Traffic(http, "http://carts/whoami");
+        await using var traffic = Traffic.Start(http, "http://carts/whoami");
         await Eventually.HoldsAsync(() => a.Served > 10 && b.Served > 10, Soon, "both serve");
 
         var overridden = Stopwatch.GetTimestamp();
@@ -64,14 +64,14 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
         await Eventually.HoldsAsync(() => b.Served > servedByB, Soon, "carts-b serves again once the override is gone", () => caller.Log);
 
         await traffic.StopAsync();
-        Assert.True(traffic.Failed == 0, traffic.Failures);
+        Assert.True(traffic.Failures.Count == 0, Traffic.Describe(traffic.Failures));
     }
 
     [Fact]
     public async Task An_instance_that_is_not_UP_is_never_chosen_even_when_it_is_the_only_one()
     {
         await using var caller = await TestService.StartAsync(new TestServiceOptions(Peer) { AppName = "web", InstanceId = "web-down", Register = false });
-        await Peer.RegisterAsync(RegistryServer.Instance("payments", "payments-down", DiscoveryPeer.FreePort()) with { Status = InstanceStatus.DOWN });
+        await Peer.RegisterAsync(RegistryServer.Instance("payments", "payments-down", FreePort.OnLoopback()) with { Status = InstanceStatus.DOWN });
         await Eventually.HoldsAsync(() => caller.Registry.Instances("payments").Count == 1, Soon, "the DOWN instance is in the client's registry", () => caller.Log);
 
         using var http = caller.CreateClient();
@@ -97,7 +97,7 @@ public sealed class ResolutionTests(SharedDiscoveryPeer shared) : IClassFixture<
     [Fact]
     public async Task Before_any_registry_was_fetched_a_service_name_fails_saying_so()
     {
-        var nobody = DiscoveryPeer.FreePort();
+        var nobody = FreePort.OnLoopback();
         await using var caller = await TestService.StartAsync(new TestServiceOptions($"http://127.0.0.1:{nobody}/eureka/") { AppName = "web", InstanceId = "web-unfetched", Register = false });
 
         using var http = caller.CreateClient();

@@ -67,7 +67,7 @@ public sealed class AddressTests(UsersServiceFixture users)
         Assert.Equal("A", await DefaultAsync());
 
         // The default cannot be switched off, only moved; leaving isDefault out changes nothing.
-        var refused = await Api.AssertProblemAsync(await http.PutAsJsonAsync($"{Addresses}/{a.Id}", Api.Address("A2", isDefault: false)), HttpStatusCode.Conflict);
+        var refused = await ProblemAssert.StatusAsync(await http.PutAsJsonAsync($"{Addresses}/{a.Id}", Api.Address("A2", isDefault: false)), HttpStatusCode.Conflict);
         Assert.Equal("A default address is required", refused.Title);
         Assert.Equal("A", (await http.GetFromJsonAsync<AddressDto>($"{Addresses}/{a.Id}"))!.Recipient);
         await http.PutAsJsonAsync($"{Addresses}/{a.Id}", Api.Address("A"));
@@ -109,7 +109,7 @@ public sealed class AddressTests(UsersServiceFixture users)
             added.Add(await shopper.Http.AddAddressAsync(Api.Address($"收件人{i}")));
         }
 
-        var full = await Api.AssertProblemAsync(await shopper.Http.PostAsJsonAsync(Addresses, Api.Address("一个太多")), HttpStatusCode.Conflict);
+        var full = await ProblemAssert.StatusAsync(await shopper.Http.PostAsJsonAsync(Addresses, Api.Address("一个太多")), HttpStatusCode.Conflict);
         Assert.Equal("Address book full", full.Title);
         Assert.Equal(20, (await shopper.Http.AddressesAsync()).Count);
 
@@ -144,8 +144,8 @@ public sealed class AddressTests(UsersServiceFixture users)
         using var shopper = await users.Service.NewShopperAsync();
         var existing = await shopper.Http.AddAddressAsync(Api.Address("原地址"));
 
-        await Api.AssertBadFieldsAsync(await shopper.Http.PostAsJsonAsync(Addresses, bad with { IsDefault = true }), fields);
-        await Api.AssertBadFieldsAsync(await shopper.Http.PutAsJsonAsync($"{Addresses}/{existing.Id}", bad), fields);
+        await ProblemAssert.FieldErrorsAsync(await shopper.Http.PostAsJsonAsync(Addresses, bad with { IsDefault = true }), fields);
+        await ProblemAssert.FieldErrorsAsync(await shopper.Http.PutAsJsonAsync($"{Addresses}/{existing.Id}", bad), fields);
 
         Assert.Equal([existing], await shopper.Http.AddressesAsync());
     }
@@ -156,8 +156,8 @@ public sealed class AddressTests(UsersServiceFixture users)
         using var shopper = await users.Service.NewShopperAsync();
         var existing = await shopper.Http.AddAddressAsync(Api.Address());
 
-        await Api.AssertBadFieldsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Post, Addresses, "{\"recipient\": \"张三\", "), "body");
-        await Api.AssertBadFieldsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, $"{Addresses}/{existing.Id}", """{"isDefault": "yes"}"""), "isDefault");
+        await ProblemAssert.FieldErrorsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Post, Addresses, "{\"recipient\": \"张三\", "), "body");
+        await ProblemAssert.FieldErrorsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, $"{Addresses}/{existing.Id}", """{"isDefault": "yes"}"""), "isDefault");
         Assert.Equal([existing], await shopper.Http.AddressesAsync());
     }
 

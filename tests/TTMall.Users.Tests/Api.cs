@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TTMall.Users.Data;
@@ -122,28 +120,6 @@ internal static class Api
 
     public static async Task<List<AddressDto>> AddressesAsync(this HttpClient http) =>
         (await http.GetFromJsonAsync<List<AddressDto>>("/api/users/me/addresses"))!;
-
-    /// <summary>A 400 problem (RFC 9457) naming exactly <paramref name="fields"/> as wrong.</summary>
-    public static async Task AssertBadFieldsAsync(HttpResponseMessage response, params string[] fields)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonSerializer.Deserialize<HttpValidationProblemDetails>(body, JsonSerializerOptions.Web)!;
-        Assert.Equal(fields.Order(), problem.Errors.Keys.Order());
-        Assert.All(problem.Errors.Values, messages => Assert.NotEmpty(messages));
-    }
-
-    /// <summary>A problem (RFC 9457) with <paramref name="status"/>; returns it for further checks.</summary>
-    public static async Task<ProblemDetails> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonSerializer.Deserialize<ProblemDetails>(body, JsonSerializerOptions.Web)!;
-        Assert.Equal((int)status, problem.Status);
-        return problem;
-    }
 
     /// <summary>The claims inside a JWT, read without checking it.</summary>
     public static JsonElement Payload(string jwt) =>

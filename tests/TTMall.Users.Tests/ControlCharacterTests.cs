@@ -26,7 +26,7 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
             var email = Api.NewEmail("cc");
             var body = new Dictionary<string, string> { ["email"] = email, ["password"] = Api.Password, ["displayName"] = "小明" };
 
-            await Api.AssertBadFieldsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users", Json(body, field, spoiler)), field);
+            await ProblemAssert.FieldErrorsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users", Json(body, field, spoiler)), field);
 
             await users.Service.SignUpAsync(email);
         }
@@ -43,7 +43,7 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         {
             var body = new Dictionary<string, string> { ["email"] = shopper.Email, ["password"] = Api.Password };
 
-            await Api.AssertBadFieldsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", Json(body, field, spoiler)), field);
+            await ProblemAssert.FieldErrorsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", Json(body, field, spoiler)), field);
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         {
             var body = new Dictionary<string, string> { ["refreshToken"] = shopper.Tokens.RefreshToken };
 
-            await Api.AssertBadFieldsAsync(await http.SendJsonAsync(new HttpMethod(method), path, Json(body, "refreshToken", spoiler)), "refreshToken");
+            await ProblemAssert.FieldErrorsAsync(await http.SendJsonAsync(new HttpMethod(method), path, Json(body, "refreshToken", spoiler)), "refreshToken");
         }
 
         Assert.Equal(HttpStatusCode.OK, (await http.RefreshAsync(shopper.Tokens.RefreshToken)).StatusCode);
@@ -75,7 +75,7 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         {
             var body = new Dictionary<string, string> { ["displayName"] = "新名字", ["phone"] = "13800138000" };
 
-            await Api.AssertBadFieldsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, "/api/users/me", Json(body, field, spoiler)), field);
+            await ProblemAssert.FieldErrorsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, "/api/users/me", Json(body, field, spoiler)), field);
         }
 
         Assert.Equal(before, await shopper.Http.GetFromJsonAsync<UserProfile>("/api/users/me"));
@@ -99,8 +99,8 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         {
             var json = Json(good, field, spoiler);
 
-            await Api.AssertBadFieldsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Post, "/api/users/me/addresses", json), field);
-            await Api.AssertBadFieldsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, $"/api/users/me/addresses/{existing.Id}", json), field);
+            await ProblemAssert.FieldErrorsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Post, "/api/users/me/addresses", json), field);
+            await ProblemAssert.FieldErrorsAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, $"/api/users/me/addresses/{existing.Id}", json), field);
         }
 
         Assert.Equal([existing], await shopper.Http.AddressesAsync());

@@ -56,7 +56,7 @@ public sealed class ProfileTests(UsersServiceFixture users)
         await shopper.Http.PutAsJsonAsync("/api/users/me", new ProfileUpdate("原来的名字", "13800138000"));
         var before = await shopper.Http.GetFromJsonAsync<UserProfile>("/api/users/me");
 
-        await Api.AssertBadFieldsAsync(await shopper.Http.PutAsJsonAsync("/api/users/me", new ProfileUpdate(displayName, phone)), fields);
+        await ProblemAssert.FieldErrorsAsync(await shopper.Http.PutAsJsonAsync("/api/users/me", new ProfileUpdate(displayName, phone)), fields);
 
         Assert.Equal(before, await shopper.Http.GetFromJsonAsync<UserProfile>("/api/users/me"));
     }
@@ -66,6 +66,6 @@ public sealed class ProfileTests(UsersServiceFixture users)
     {
         using var shopper = await users.Service.NewShopperAsync();
 
-        await Api.AssertProblemAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, "/api/users/me", "{\"displayName\": [}"), HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(await shopper.Http.SendJsonAsync(HttpMethod.Put, "/api/users/me", "{\"displayName\": [}"), HttpStatusCode.BadRequest);
     }
 }

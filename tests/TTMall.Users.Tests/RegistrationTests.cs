@@ -30,7 +30,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
         var tokens = await (await http.SignInAsync(email)).TokensAsync();
         Assert.Equal(profile.Id, tokens.User.Id);
         // A code is used once.
-        await Api.AssertProblemAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code)), HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code)), HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -85,16 +85,16 @@ public sealed class RegistrationTests(UsersServiceFixture users)
 
         var unknown = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(Api.NewEmail("nobody"), code));
         var wrong = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, wrongCode));
-        await Api.AssertProblemAsync(unknown, HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(unknown, HttpStatusCode.BadRequest);
         Assert.Equal(await Api.BodyWithoutTraceAsync(unknown), await Api.BodyWithoutTraceAsync(wrong));
 
         for (var i = 2; i <= 5; i++)
         {
-            await Api.AssertProblemAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, wrongCode)), HttpStatusCode.BadRequest);
+            await ProblemAssert.StatusAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, wrongCode)), HttpStatusCode.BadRequest);
         }
 
         // Five wrong tries void even the right code; a new sign-up mails a new one.
-        await Api.AssertProblemAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code)), HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code)), HttpStatusCode.BadRequest);
         await users.Service.SignUpAsync(email);
     }
 
@@ -111,7 +111,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
         }
 
         var refused = await http.RegisterAsync(Api.NewEmail("many"));
-        await Api.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        await ProblemAssert.StatusAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
         Assert.Equal(HttpStatusCode.Accepted, (await other.RegisterAsync(Api.NewEmail("many"))).StatusCode);
     }
@@ -146,7 +146,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
         await users.Service.SignUpAsync($"{local}@example.test");
 
         // ſ upper-cases to S under the invariant culture; the key of an address must not fold it.
-        await Api.AssertProblemAsync(await http.SignInAsync($"\u017f{local[1..]}@example.test"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await http.SignInAsync($"\u017f{local[1..]}@example.test"), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, (await http.SignInAsync($"{local.ToUpperInvariant()}@EXAMPLE.TEST")).StatusCode);
     }
 
@@ -198,7 +198,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
         var fresh = Api.NewEmail("bad");
         var sent = email == "{email}" ? fresh : email;
 
-        await Api.AssertBadFieldsAsync(await http.PostAsJsonAsync("/api/users", new RegisterRequest(sent, password, displayName)), fields);
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users", new RegisterRequest(sent, password, displayName)), fields);
 
         // Nothing was written: the address is still free.
         await users.Service.SignUpAsync(fresh);
@@ -217,6 +217,6 @@ public sealed class RegistrationTests(UsersServiceFixture users)
 
         var response = await http.SendJsonAsync(HttpMethod.Post, "/api/users", json);
 
-        await Api.AssertBadFieldsAsync(response, field);
+        await ProblemAssert.FieldErrorsAsync(response, field);
     }
 }

@@ -106,7 +106,7 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
 
         using var response = await http.SendAsync(request);
 
-        await HttpChecks.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.True(response.Headers.ConnectionClose);
         await users.Service.SignUpAsync(email);
     }
@@ -120,7 +120,7 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
 
         using var response = await http.PostAsync("/api/users", HttpChecks.Chunked(json));
 
-        await HttpChecks.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.True(response.Headers.ConnectionClose);
         await users.Service.SignUpAsync(email);
     }
@@ -135,6 +135,6 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
 
         using var response = await http.PostAsync("/api/users/sessions", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
 
-        await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.Unauthorized);
     }
 }

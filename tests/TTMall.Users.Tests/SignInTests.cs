@@ -37,8 +37,8 @@ public sealed class SignInTests(UsersServiceFixture users)
         var email = Api.NewEmail();
         await users.Service.SignUpAsync(email);
 
-        var wrongPassword = await Api.AssertProblemAsync(await http.SignInAsync(email, "wrong1password"), HttpStatusCode.Unauthorized);
-        var unknownEmail = await Api.AssertProblemAsync(await http.SignInAsync(Api.NewEmail("nobody")), HttpStatusCode.Unauthorized);
+        var wrongPassword = await ProblemAssert.StatusAsync(await http.SignInAsync(email, "wrong1password"), HttpStatusCode.Unauthorized);
+        var unknownEmail = await ProblemAssert.StatusAsync(await http.SignInAsync(Api.NewEmail("nobody")), HttpStatusCode.Unauthorized);
 
         Assert.Equal(wrongPassword.Title, unknownEmail.Title);
         Assert.Equal(wrongPassword.Detail, unknownEmail.Detail);
@@ -49,11 +49,11 @@ public sealed class SignInTests(UsersServiceFixture users)
     {
         using var http = users.Service.CreateClient();
 
-        await Api.AssertBadFieldsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(null, null)), "email", "password");
-        await Api.AssertBadFieldsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(" ", Api.Password)), "email");
-        await Api.AssertBadFieldsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), "")), "password");
-        await Api.AssertBadFieldsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), new string('p', 1025))), "password");
-        await Api.AssertProblemAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", "{\"email\":"), HttpStatusCode.BadRequest);
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(null, null)), "email", "password");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(" ", Api.Password)), "email");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), "")), "password");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), new string('p', 1025))), "password");
+        await ProblemAssert.StatusAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", "{\"email\":"), HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class SignInTests(UsersServiceFixture users)
 
         for (var i = 1; i <= 8; i++)
         {
-            await Api.AssertProblemAsync(await stranger.SignInAsync(email, $"wrong{i}pass"), HttpStatusCode.Unauthorized);
+            await ProblemAssert.StatusAsync(await stranger.SignInAsync(email, $"wrong{i}pass"), HttpStatusCode.Unauthorized);
         }
 
         // The stranger is shut out of this e-mail, even with the right password, and cannot tell.
-        await Api.AssertProblemAsync(await stranger.SignInAsync(email), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await stranger.SignInAsync(email), HttpStatusCode.Unauthorized);
         // The owner, from their own address, is not.
         Assert.Equal(HttpStatusCode.OK, (await owner.SignInAsync(email)).StatusCode);
     }
@@ -93,7 +93,7 @@ public sealed class SignInTests(UsersServiceFixture users)
 
         foreach (var response in new[] { unknown, wrong, shutOut })
         {
-            await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+            await ProblemAssert.StatusAsync(response, HttpStatusCode.Unauthorized);
             Assert.Null(response.Headers.RetryAfter);
         }
 
@@ -139,8 +139,8 @@ public sealed class SignInTests(UsersServiceFixture users)
         Assert.Equal(HttpStatusCode.Unauthorized, (await b.SignInAsync(email, "wrong1pass")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await b.SignInAsync(email, "wrong1pass")).StatusCode);
 
-        await Api.AssertProblemAsync(await a.SignInAsync(email), HttpStatusCode.Unauthorized);
-        await Api.AssertProblemAsync(await b.SignInAsync(email), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await a.SignInAsync(email), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await b.SignInAsync(email), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class SignInTests(UsersServiceFixture users)
         }
 
         var refused = await sprayer.SignInAsync(Api.NewEmail("victim"), "Summer2026");
-        await Api.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        await ProblemAssert.StatusAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         // Another replica counts the same attempts.
         await using var third = users.StartReplica(("Users:SignInAttemptsPerClient", "30"));
@@ -197,7 +197,7 @@ public sealed class SignInTests(UsersServiceFixture users)
         }
 
         var refused = await http.SignInAsync(email, "guess1pass", client);
-        await Api.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        await ProblemAssert.StatusAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         // Case does not make it another e-mail.
         Assert.Equal(HttpStatusCode.TooManyRequests, (await http.SignInAsync(email.ToUpperInvariant(), "guess1pass", client)).StatusCode);

@@ -19,7 +19,7 @@ public sealed class TokenTests(UsersServiceFixture users)
 
         var response = await http.GetAsync("/api/users/me");
 
-        await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/users/me/addresses")).StatusCode);
     }
@@ -72,9 +72,9 @@ public sealed class TokenTests(UsersServiceFixture users)
     {
         using var stranger = users.Service.AuthorizedClient(TestTokens.For(TestTokens.NewUser("stranger")));
 
-        await Api.AssertProblemAsync(await stranger.GetAsync("/api/users/me"), HttpStatusCode.Unauthorized);
-        await Api.AssertProblemAsync(await stranger.PutAsJsonAsync("/api/users/me", new ProfileUpdate("陌生人", null)), HttpStatusCode.Unauthorized);
-        await Api.AssertProblemAsync(await stranger.PostAsJsonAsync("/api/users/me/addresses", Api.Address()), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await stranger.GetAsync("/api/users/me"), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await stranger.PutAsJsonAsync("/api/users/me", new ProfileUpdate("陌生人", null)), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await stranger.PostAsJsonAsync("/api/users/me/addresses", Api.Address()), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class TokenTests(UsersServiceFixture users)
         var next = await (await http.RefreshAsync(shopper.Tokens.RefreshToken)).TokensAsync();
 
         // Someone replays the first token: refused, and the session it belongs to ends, successor included.
-        var replay = await Api.AssertProblemAsync(await http.RefreshAsync(shopper.Tokens.RefreshToken), HttpStatusCode.Unauthorized);
+        var replay = await ProblemAssert.StatusAsync(await http.RefreshAsync(shopper.Tokens.RefreshToken), HttpStatusCode.Unauthorized);
         Assert.Equal("Session ended", replay.Title);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.RefreshAsync(next.RefreshToken)).StatusCode);
 
@@ -179,7 +179,7 @@ public sealed class TokenTests(UsersServiceFixture users)
         }
 
         await Task.Delay(tokens.RefreshTokenExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
-        await Api.AssertProblemAsync(await http.RefreshAsync(tokens.RefreshToken), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await http.RefreshAsync(tokens.RefreshToken), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -189,13 +189,13 @@ public sealed class TokenTests(UsersServiceFixture users)
 
         foreach (var token in new[] { null, "", "   ", new string('t', 101) })
         {
-            await Api.AssertBadFieldsAsync(await http.RefreshAsync(token!), "refreshToken");
-            await Api.AssertBadFieldsAsync(await http.SignOutAsync(token), "refreshToken");
+            await ProblemAssert.FieldErrorsAsync(await http.RefreshAsync(token!), "refreshToken");
+            await ProblemAssert.FieldErrorsAsync(await http.SignOutAsync(token), "refreshToken");
         }
 
-        await Api.AssertProblemAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions/refresh", "{"), HttpStatusCode.BadRequest);
-        await Api.AssertProblemAsync(await http.SendJsonAsync(HttpMethod.Delete, "/api/users/sessions", "[]"), HttpStatusCode.BadRequest);
-        await Api.AssertProblemAsync(await http.RefreshAsync(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions/refresh", "{"), HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(await http.SendJsonAsync(HttpMethod.Delete, "/api/users/sessions", "[]"), HttpStatusCode.BadRequest);
+        await ProblemAssert.StatusAsync(await http.RefreshAsync(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))), HttpStatusCode.Unauthorized);
     }
 
     private async Task<HttpStatusCode> StatusOfMeAsync(string accessToken)
