@@ -44,6 +44,18 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     /// <summary>Output of the current process, for failure messages.</summary>
     public string Log => _process.Log;
 
+    /// <summary>What the process logged, line by line.</summary>
+    public IReadOnlyList<OutputLine> Lines => _process.Lines;
+
+    /// <summary>The lines logged at warning level or above, and anything the runtime wrote about an unhandled exception.</summary>
+    public IReadOnlyList<string> Complaints =>
+        [.. Lines.Select(l => l.Text).Where(text =>
+            text.StartsWith("warn:", StringComparison.Ordinal) || text.StartsWith("fail:", StringComparison.Ordinal)
+            || text.StartsWith("crit:", StringComparison.Ordinal) || text.Contains("Unhandled exception", StringComparison.Ordinal))];
+
+    /// <summary>A peer on <paramref name="port"/>, not started yet. <paramref name="arguments"/> are configuration like "--Discovery:SelfPreservation=false".</summary>
+    public static DiscoveryPeer Create(int port, params string[] arguments) => new(port, arguments);
+
     /// <summary>Starts a peer. <paramref name="arguments"/> are configuration like "--Discovery:SelfPreservation=false".</summary>
     public static async Task<DiscoveryPeer> StartAsync(int? port = null, params string[] arguments)
     {
@@ -95,6 +107,9 @@ public sealed class DiscoveryPeer : IAsyncDisposable
 
     /// <summary>SIGKILL: the peer gets no chance to say anything.</summary>
     public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGTERM, as the AppHost stops it; returns its exit code.</summary>
+    public Task<int> StopAsync() => _process.StopAsync();
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -14,10 +14,10 @@ public sealed class QuietLifecycleTests
     public async Task Peers_started_seconds_apart_used_and_stopped_with_sigterm_log_no_warning_or_error()
     {
         var (portA, portB) = (FreePort.OnLoopback(), FreePort.OnLoopback());
-        await using var a = DiscoveryProcess.Create(portA, PeerArguments.NoSelfPreservation, PeerArguments.PeerUrl(portB));
-        await using var b = DiscoveryProcess.Create(portB, PeerArguments.NoSelfPreservation, PeerArguments.PatientStartupSync, PeerArguments.PeerUrl(portA));
-        using var onA = DiscoveryProcess.Client(a);
-        using var onB = DiscoveryProcess.Client(b);
+        await using var a = DiscoveryPeer.Create(portA, PeerArguments.NoSelfPreservation, PeerArguments.PeerUrl(portB));
+        await using var b = DiscoveryPeer.Create(portB, PeerArguments.NoSelfPreservation, PeerArguments.PatientStartupSync, PeerArguments.PeerUrl(portA));
+        using var onA = EurekaTestClient.For(a);
+        using var onB = EurekaTestClient.For(b);
         string Logs() => $"A:\n{a.Log}\nB:\n{b.Log}";
 
         await a.StartAsync();
@@ -51,7 +51,7 @@ public sealed class QuietLifecycleTests
         }, Noticed, "B notices that A is gone", Logs);
         Assert.Equal(0, await b.StopAsync());
 
-        Assert.True(DiscoveryProcess.Complaints(a).Count == 0, $"A complained:\n{string.Join("\n", DiscoveryProcess.Complaints(a))}\n{Logs()}");
-        Assert.True(DiscoveryProcess.Complaints(b).Count == 0, $"B complained:\n{string.Join("\n", DiscoveryProcess.Complaints(b))}\n{Logs()}");
+        Assert.True(a.Complaints.Count == 0, $"A complained:\n{string.Join("\n", a.Complaints)}\n{Logs()}");
+        Assert.True(b.Complaints.Count == 0, $"B complained:\n{string.Join("\n", b.Complaints)}\n{Logs()}");
     }
 }
