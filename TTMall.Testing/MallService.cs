@@ -15,6 +15,12 @@ public sealed record DiscoveryProfile(TimeSpan RegistryFetchInterval, TimeSpan L
 /// </summary>
 public static class MallService
 {
+    /// <summary>
+    /// The APIs a test's gateway routes, as the AppHost passes its gateway the services it runs. A test that runs only
+    /// some of them sees the others as a service with no instance (503); any other /api/… is a 404.
+    /// </summary>
+    public static readonly IReadOnlyList<string> GatewayRoutes = ["products", "users", "carts"];
+
     /// <summary>How the services' console log lines begin (UTC), so one can tell when something was logged.</summary>
     public const string LogTimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
 
@@ -54,6 +60,14 @@ public static class MallService
         if (connectionString is not null)
         {
             process.Environment["ConnectionStrings__productsdb"] = connectionString;
+        }
+
+        if (serviceName == "gateway")
+        {
+            for (var i = 0; i < GatewayRoutes.Count; i++)
+            {
+                process.Environment[$"Gateway__Services__{i}"] = GatewayRoutes[i];
+            }
         }
 
         return process;

@@ -5,7 +5,8 @@ namespace TTMall.Gateway.Tests;
 /// <summary>
 /// What the gateway does with any request: it forwards request bodies up to 1 MB (Gateway:MaxRequestBodyBytes) and
 /// answers 413 itself beyond that; a body a service refuses is that service's 413, and costs its replica nothing; HEAD
-/// goes through as HEAD.
+/// goes through as HEAD. It routes the APIs of the services the mall runs: one with no instance is a 503 problem, any other
+/// API a 404 problem.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class RequestRulesTests(MallCluster cluster)
@@ -30,6 +31,30 @@ public sealed class RequestRulesTests(MallCluster cluster)
             await ProblemAssert.StatusAsync(response, HttpStatusCode.RequestEntityTooLarge);
             Assert.Equal(gateway.Name, Assert.Single(response.Headers.GetValues("X-TTMall-Instance")));
             Assert.True(response.Headers.ConnectionClose);
+        }
+    }
+
+    [Fact]
+    public async Task An_API_of_a_service_with_no_instance_is_a_503_problem_and_one_no_service_of_the_mall_runs_a_404()
+    {
+        await cluster.EnsureAllRunningAsync();
+        foreach (var gateway in cluster.Gateways)
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = gateway.BaseUri };
+            // users is routed (the mall runs it) but this cluster starts no users replica.
+            using var noInstance = await http.GetAsync("api/users/me");
+            await ProblemAssert.StatusAsync(noInstance, HttpStatusCode.ServiceUnavailable);
+            foreach (var path in new[] { "api/orders/1", "api/nothing-here", "api/" })
+            {
+                using var unknown = await http.GetAsync(path);
+                await ProblemAssert.StatusAsync(unknown, HttpStatusCode.NotFound);
+            }
+
+            // No frontend runs here either: / is not routed anywhere.
+            using var root = await http.GetAsync("/");
+            Assert.Equal(HttpStatusCode.NotFound, root.StatusCode);
+            using var served = await http.GetAsync($"api/products/{cluster.ProductIds[0]}");
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         }
     }
 
