@@ -69,8 +69,9 @@ public sealed class DeathTests(ITestOutputHelper output)
             var backAfter = await Eventually.HoldsAsync(() => reborn.Served > 10, Soon, "the reborn instance serves", () => caller.Log);
             Report($"reborn (started) → 10 requests served: {backAfter.TotalMilliseconds:0} ms");
 
+            // Nothing failed after the kill but the POST that died with it (allowed above).
             await traffic.StopAsync();
-            Assert.True(traffic.Failures.Count == 0, $"failed requests:\n{Traffic.Describe(traffic.Failures)}\n{caller.Log}");
+            Assert.True(traffic.Failures.Count == cutOff.Count, $"failed requests:\n{Traffic.Describe(traffic.Failures)}\n{caller.Log}");
             Assert.True(survivor.Served > 0);
         }
     }
@@ -118,7 +119,8 @@ public sealed class DeathTests(ITestOutputHelper output)
             using var response = await http.PostAsync("http://payments/whoami", new StringContent("charge"));
             Assert.Equal("payments-live", await response.Content.ReadAsStringAsync());
             var took = Stopwatch.GetElapsedTime(started);
-            Assert.True(took < TimeSpan.FromSeconds(0.5), $"request {i} took {took.TotalMilliseconds:0} ms: a refused connection is retried without back-off");
+            // The standard back-off waits 2 s before a retry: well under that means none (headroom for a loaded machine).
+            Assert.True(took < TimeSpan.FromSeconds(1.5), $"request {i} took {took.TotalMilliseconds:0} ms: a refused connection is retried without back-off");
         }
 
         var toDead = caller.Attempts.Where(a => a.Uri.Port == deadPort).ToList();
