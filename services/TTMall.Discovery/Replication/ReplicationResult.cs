@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using TTMall.Eureka;
 
 namespace TTMall.Discovery.Replication;
