@@ -8,18 +8,6 @@ using Microsoft.Extensions.Hosting;
 
 namespace TTMall.Data;
 
-/// <summary>Prepares a service's database (migrations, then seed data) before the service takes requests.</summary>
-public static class DatabaseMigrationExtensions
-{
-    /// <param name="seed">Runs after the migrations, under the same lock; must be idempotent (it runs on every start).</param>
-    public static IServiceCollection AddDatabaseMigration<TContext>(
-        this IServiceCollection services, Func<TContext, CancellationToken, Task>? seed = null)
-        where TContext : DbContext =>
-        services.AddHostedService(provider => new DatabaseMigrator<TContext>(
-            provider.GetRequiredService<IServiceScopeFactory>(),
-            seed));
-}
-
 /// <summary>
 /// Applies migrations and seed data while holding a Postgres advisory lock named after the context, so replicas
 /// starting together take turns: the first migrates and seeds, the others find nothing left to do. A hosted

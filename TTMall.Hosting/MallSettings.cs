@@ -52,31 +52,3 @@ public sealed record MallSettings(
             : throw new MallSetupException($"{Section}:{key} is '{text}'; it must be a whole number from {min} to {max}.");
     }
 }
-
-/// <summary>Ports: the local servers' (0 means "pick a free one at start"), and the well-known ones of the discovery peers and the gateway.</summary>
-public sealed record LocalPorts(int Postgres, int Redis, int RabbitMq, int RabbitMqDistribution, int Epmd, int Discovery1 = 8761, int Discovery2 = 8762, int Gateway = 8080);
-
-/// <summary>Hands out the local servers' ports for one run: configured ones after checking they are free, others picked free and distinct.</summary>
-public sealed class PortAllocator
-{
-    private readonly HashSet<int> _taken = [];
-
-    public int Resolve(int configured, string usedFor, string settingKey)
-    {
-        if (configured != 0)
-        {
-            TcpPorts.EnsureFree(configured, usedFor, settingKey);
-            _taken.Add(configured);
-            return configured;
-        }
-
-        int port;
-        do
-        {
-            port = TcpPorts.PickFree();
-        }
-        while (!_taken.Add(port));
-
-        return port;
-    }
-}

@@ -4,22 +4,6 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace TTMall.Hosting.Local;
 
-/// <summary>Where a local RabbitMQ node keeps its files.</summary>
-public sealed record RabbitMqLayout(string Root)
-{
-    public string Home => Path.Combine(Root, "home");
-    public string MnesiaBase => Path.Combine(Root, "mnesia");
-    public string LogBase => Path.Combine(Root, "log");
-    public string ConfigFile => Path.Combine(Root, "rabbitmq.conf");
-    public string EnvironmentFile => Path.Combine(Root, "rabbitmq-env.conf");
-    public string AdvancedConfigFile => Path.Combine(Root, "advanced.config");
-    public string EnabledPluginsFile => Path.Combine(Root, "enabled_plugins");
-    public string FeatureFlagsFile => Path.Combine(Root, "feature_flags");
-}
-
-/// <summary>Ports a local RabbitMQ node uses: AMQP, Erlang distribution, and its own port mapper (epmd).</summary>
-public sealed record RabbitMqPorts(int Amqp, int Distribution, int Epmd);
-
 /// <summary>
 /// RabbitMQ from the Debian package <c>rabbitmq-server</c>, started from /usr/lib/rabbitmq/bin (not the /usr/sbin wrapper,
 /// which re-launches itself through su and leaves the Erlang VM behind when stopped) as the <c>rabbitmq</c> user when the

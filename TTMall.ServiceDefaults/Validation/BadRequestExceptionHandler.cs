@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace TTMall.ServiceDefaults.Validation;
 
@@ -46,15 +43,5 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
 
         // No body, or "null", where one is required: the body itself is what is wrong.
         return new() { ["body"] = [badRequest.Message] };
-    }
-}
-
-public static class BadRequestHandling
-{
-    public static IServiceCollection AddBadRequestProblemDetails(this IServiceCollection services)
-    {
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
-        return services;
     }
 }

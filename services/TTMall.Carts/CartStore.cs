@@ -7,23 +7,6 @@ namespace TTMall.Carts;
 /// <summary>One line as Redis holds it: no price, no name, only what the shopper chose.</summary>
 public sealed record StoredLine(int ProductId, int Quantity, DateTimeOffset AddedAt);
 
-public enum CartWriteOutcome
-{
-    Written,
-
-    /// <summary>The product is not in the cart yet and the cart already has <see cref="CartStore.MaxLines"/> lines.</summary>
-    CartFull,
-
-    /// <summary>The line would hold more than <see cref="CartStore.MaxQuantity"/>.</summary>
-    LineLimit,
-
-    /// <summary>The line would hold more than the stock the caller passed.</summary>
-    InsufficientStock,
-}
-
-/// <summary>What a write did: the line's quantity afterwards (or unchanged, when refused) and when it was first added.</summary>
-public sealed record CartWrite(CartWriteOutcome Outcome, int Quantity, DateTimeOffset? AddedAt);
-
 /// <summary>
 /// Carts in Redis, one per user: a hash of product id → quantity and a hash of product id → when the line was
 /// added (unix ms), both under the user's hash tag so they live in one slot. Every write is one Lua script, so

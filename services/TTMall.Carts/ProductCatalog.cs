@@ -6,14 +6,6 @@ using Polly;
 
 namespace TTMall.Carts;
 
-/// <summary>A product as the products service described it: the only source of names, prices and stock.</summary>
-/// <param name="Price">CNY, exact (decimal).</param>
-/// <param name="Stock">null when the products service did not say.</param>
-public sealed record ProductSnapshot(int Id, string Name, decimal Price, int? Stock, string? ImageUrl);
-
-/// <summary>The products service did not answer usefully (down, timing out, failing, or off contract).</summary>
-public sealed class ProductsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Products read over HTTP from the products service (<c>GET http://products/api/products/{id}</c>, found through
 /// discovery). Cart reads reuse a product for <see cref="CartsOptions.ProductSnapshotLifetime"/>, and concurrent

@@ -1,26 +1,9 @@
 using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using TTMall.Products.Data;
 
 namespace TTMall.Products;
-
-/// <summary>
-/// A product as GET /api/products/{id} returns it. The carts and orders services rely on id, name, price (yuan,
-/// exact decimal), stock and imageUrl: keep those names and types. ratingAverage is 0 while reviewCount is 0.
-/// </summary>
-public sealed record ProductDto(
-    int Id, string Name, string Description, decimal Price, int Stock, string ImageUrl, IReadOnlyList<string> Images,
-    int CategoryId, string CategorySlug, string CategoryName, int BrandId, string BrandName, IReadOnlyList<ProductSpec> Specs,
-    decimal RatingAverage, int ReviewCount, DateTimeOffset CreatedAt);
-
-/// <summary>A product in a list or search result.</summary>
-public sealed record ProductSummary(
-    int Id, string Name, string Description, decimal Price, int Stock, string ImageUrl,
-    int CategoryId, string CategoryName, int BrandId, string BrandName, decimal RatingAverage, int ReviewCount, DateTimeOffset CreatedAt);
-
-public sealed record ProductPage(int Page, int PageSize, int Total, IReadOnlyList<ProductSummary> Items);
 
 public static class ProductsApi
 {

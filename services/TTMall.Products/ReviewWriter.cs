@@ -6,15 +6,6 @@ using TTMall.ServiceDefaults.Validation;
 
 namespace TTMall.Products;
 
-/// <summary>What became of a review a shopper sent.</summary>
-public abstract record ReviewWriting
-{
-    public sealed record Written(ReviewDto Review) : ReviewWriting;
-    public sealed record Invalid(FieldErrors Errors) : ReviewWriting;
-    public sealed record NoProduct : ReviewWriting;
-    public sealed record AlreadyReviewed : ReviewWriting;
-}
-
 /// <summary>
 /// Writes a shopper's review and the product's rating together: one review per shopper and product, the rating's
 /// counters changed in the same transaction, and this replica's copy of the product forgotten once it is committed.

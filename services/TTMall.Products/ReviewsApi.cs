@@ -9,13 +9,7 @@ using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Products;
 
-public sealed record ReviewDto(int Id, int ProductId, int Rating, string Text, string AuthorName, DateTimeOffset CreatedAt);
-
 public sealed record ReviewPage(int Page, int PageSize, int Total, IReadOnlyList<ReviewDto> Items);
-
-/// <param name="Rating">1 to 5 stars.</param>
-/// <param name="Text">What the shopper says, 1 to 2,000 characters.</param>
-public sealed record ReviewInput(int? Rating, string? Text);
 
 public static class ReviewsApi
 {

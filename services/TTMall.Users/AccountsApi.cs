@@ -21,11 +21,6 @@ public sealed record SignUpAccepted(string Message)
 
 public sealed record ProfileUpdate(string? DisplayName, string? Phone);
 
-public sealed record UserProfile(Guid Id, string Email, string DisplayName, string? Phone, DateTimeOffset CreatedAt)
-{
-    public static UserProfile From(User user) => new(user.Id, user.Email, user.DisplayName, user.Phone, user.CreatedAt);
-}
-
 /// <summary>Registration, and the signed-in user's own profile.</summary>
 public static class AccountsApi
 {

@@ -4,12 +4,6 @@ using TTMall.Users.Data;
 
 namespace TTMall.Users;
 
-public abstract record SignInCheck
-{
-    public sealed record Success(User User) : SignInCheck;
-    public sealed record Wrong : SignInCheck;
-}
-
 /// <summary>Checks an e-mail and password. How often one may try is <see cref="SignInThrottle"/>'s business.</summary>
 public sealed class Credentials(UsersDbContext db, IPasswordHasher<User> hasher)
 {

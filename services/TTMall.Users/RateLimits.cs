@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using TTMall.Users.Data;
 
 namespace TTMall.Users;
@@ -59,29 +58,4 @@ public sealed class RateLimits(UsersDbContext db, TimeProvider time)
         counter.WindowStart + window - now is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
-}
-
-/// <summary>Now and then drops the counters that no longer count, so the table stays the size of the current windows.</summary>
-internal sealed class StaleRateLimitSweeper(IServiceScopeFactory scopes, IOptions<UsersOptions> options, TimeProvider time, ILogger<StaleRateLimitSweeper> logger)
-    : BackgroundService
-{
-    private static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Every, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<RateLimits>().DropStaleAsync(options.Value.LongestWindow, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The next round tries again; a table a little larger meanwhile harms nobody.
-                logger.LogWarning(e, "Dropping stale rate-limit counters failed.");
-            }
-        }
-    }
 }

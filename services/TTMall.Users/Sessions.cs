@@ -9,15 +9,6 @@ using TTMall.Users.Data;
 
 namespace TTMall.Users;
 
-/// <summary>What a client holds while signed in: a short-lived access token for every service, and a refresh token for this one.</summary>
-public sealed record SessionTokens(
-    string TokenType,
-    string AccessToken,
-    DateTimeOffset AccessTokenExpiresAt,
-    string RefreshToken,
-    DateTimeOffset RefreshTokenExpiresAt,
-    UserProfile User);
-
 /// <summary>Sign-in sessions: a family of refresh tokens, each used once (see <see cref="RefreshToken"/>).</summary>
 public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOptions<UsersOptions> options, TimeProvider time)
 {

@@ -1,7 +1,5 @@
 namespace TTMall.Discovery.Registry;
 
-public enum RegisterOutcome { Registered, Invalid, Full }
-
 /// <summary>What became of a registration, and why when it was refused.</summary>
 public sealed record RegisterResult(RegisterOutcome Outcome, string? Reason = null)
 {

@@ -1,0 +1,3 @@
+namespace TTMall.Discovery.Registry;
+
+public enum RegisterOutcome { Registered, Invalid, Full }

@@ -1,0 +1,3 @@
+namespace TTMall.Discovery.Replication;
+
+public enum ReplicationAction { Register, Heartbeat, Cancel, StatusUpdate, DeleteStatusOverride }

@@ -1,0 +1,11 @@
+namespace TTMall.Products.Data;
+
+public sealed class Brand
+{
+    public int Id { get; set; }
+
+    /// <summary>Stable English key, e.g. "cherry"; the seed data is matched on it.</summary>
+    public required string Slug { get; set; }
+
+    public required string Name { get; set; }
+}

@@ -1,0 +1,10 @@
+namespace TTMall.Products;
+
+public enum ProductSort
+{
+    Relevance,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+    Newest,
+}
