@@ -8,6 +8,9 @@ namespace TTMall.Testing;
 /// <summary>Checks every service's HTTP API must pass whatever it does: HEAD, charsets, bounded bodies.</summary>
 public static class HttpChecks
 {
+    /// <summary>Charsets a JSON body may declare that are not UTF-8 (415 everywhere): unknown, EBCDIC, UTF-16, Latin-1, empty.</summary>
+    public static TheoryData<string> CharsetsOtherThanUtf8 => ["bogus", "ibm037", "utf-16", "iso-8859-1", ""];
+
     /// <summary>A JSON body with the charset given in its Content-Type (null: none).</summary>
     public static ByteArrayContent Json(string json, string? charset = null)
     {

@@ -7,11 +7,7 @@ namespace TTMall.Carts.Tests;
 public class RequestRulesTests(CartsMall mall)
 {
     [Theory]
-    [InlineData("bogus")]
-    [InlineData("ibm037")]
-    [InlineData("utf-16")]
-    [InlineData("iso-8859-1")]
-    [InlineData("")]
+    [MemberData(nameof(HttpChecks.CharsetsOtherThanUtf8), MemberType = typeof(HttpChecks))]
     public async Task Every_JSON_endpoint_refuses_a_charset_other_than_UTF_8_with_415_and_writes_nothing(string charset)
     {
         var product = await mall.Catalog.AddAsync(1.00m);

@@ -10,11 +10,7 @@ namespace TTMall.Products.Tests;
 public class RequestRulesTests(ProductsFixture products)
 {
     [Theory]
-    [InlineData("bogus")]
-    [InlineData("ibm037")]
-    [InlineData("utf-16")]
-    [InlineData("iso-8859-1")]
-    [InlineData("")]
+    [MemberData(nameof(HttpChecks.CharsetsOtherThanUtf8), MemberType = typeof(HttpChecks))]
     public async Task Every_JSON_endpoint_refuses_a_charset_other_than_UTF_8_with_415_and_writes_nothing(string charset)
     {
         using var http = products.Client(TestTokens.For(TestTokens.NewUser()));
