@@ -12,7 +12,7 @@ using TTMall.Eureka;
 namespace TTMall.Eureka.Client;
 
 /// <summary>
-/// This process in the registry: registered as STARTING while it starts, UP once it serves, a heartbeat every
+/// This process in the registry: registered as STARTING while it starts, UP once its health check URL answers, a heartbeat every
 /// LeaseRenewalIntervalInSeconds (registering again when a server has forgotten it), and cancelled as soon as
 /// the process begins to stop, before it stops serving, so clients stop choosing it first; then it serves on for
 /// DrainSeconds before the host goes on to stop the server.
@@ -27,6 +27,7 @@ public sealed class EurekaRegistration(
     ILogger<EurekaRegistration> logger) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private InstanceInfo? _instance;
@@ -51,6 +52,11 @@ public sealed class EurekaRegistration(
         {
             var renewing = HeartbeatsAsync(starting.Token, stoppingToken);
             started = await WaitUntilStartedAsync(stoppingToken);
+            if (started)
+            {
+                await WaitUntilAnsweringAsync(Describe(ListeningPort() ?? port ?? 0, InstanceStatus.UP), stoppingToken);
+            }
+
             await starting.CancelAsync();
             await renewing;
         }
@@ -232,6 +238,41 @@ public sealed class EurekaRegistration(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits until the instance's own health check URL answers at all (each try given 2 s), for at most
+    /// <see cref="ReadyTimeout"/>: UP is what the gateway and the other services route to and probe within a second, and
+    /// a replica's first request is slow (cold code, first connections to its stores), so its first probe would time out
+    /// and it would be set aside. Its own first call warms the path theirs take. Past the limit it registers UP
+    /// regardless: the probes decide.
+    /// </summary>
+    private async Task WaitUntilAnsweringAsync(InstanceInfo instance, CancellationToken stoppingToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = time.GetUtcNow() + ReadyTimeout;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Answered, healthy or not: what it answers is for the probes to judge.
+                using var response = await http.GetAsync(instance.HealthCheckUrl, stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                // Not answering yet: tried again below.
+            }
+
+            if (time.GetUtcNow() > deadline)
+            {
+                logger.LogInformation("{Url} has not answered within {Seconds} s; registering as UP, and the health probes decide.",
+                    instance.HealthCheckUrl, ReadyTimeout.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -34,8 +34,8 @@ internal sealed record TestServiceOptions(string ServiceUrl)
     public bool Unavailable { get; init; }
 
     /// <summary>
-    /// No request is answered, /health included (each is taken and nothing comes back), while the Eureka client keeps
-    /// the instance UP: a stalled instance, the worst case of a frozen one.
+    /// Once registered UP, no request is answered, /health included (each is taken and nothing comes back), while the
+    /// Eureka client keeps the instance UP: a stalled instance, the worst case of a frozen one.
     /// </summary>
     public bool Silent { get; init; }
 
@@ -98,8 +98,16 @@ internal sealed class TestService : IAsyncDisposable
         _app.UseServiceDefaults();
         if (options.Silent)
         {
-            _app.Use(async (HttpContext context, RequestDelegate _) =>
+            var registration = _app.Services.GetRequiredService<EurekaRegistration>();
+            _app.Use(async (HttpContext context, RequestDelegate next) =>
             {
+                // It answers until it is UP (its own start-up check of /health among them): it stalls once in service.
+                if (registration.Instance?.Status != InstanceStatus.UP)
+                {
+                    await next(context);
+                    return;
+                }
+
                 if (context.Request.Path == "/whoami")
                 {
                     Interlocked.Increment(ref _served);
