@@ -33,10 +33,15 @@ public class MallLifecycleTests(ITestOutputHelper output)
              $"--TTMall:Ports:Gateway={frontDoor}"], timeout.Token);
         // Resource consoles (where servers log to stderr) and the health probes that fail until a server is up
         // belong to the dashboard; the test output keeps the AppHost's own warnings and errors.
-        builder.Services.AddLogging(logging => logging.AddFilter((category, level) =>
-            level >= LogLevel.Warning
-            && category?.StartsWith("TTMall.AppHost.Resources.", StringComparison.Ordinal) != true
-            && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
+        // The mall's own processes are listened to separately: a clean start and a clean stop log no warning or error.
+        var serviceLines = new ServiceLogLines();
+        builder.Services.AddLogging(logging => logging
+            .AddProvider(serviceLines)
+            .AddFilter((provider, category, level) => provider == typeof(ServiceLogLines).FullName
+                ? ServiceLogLines.IsMallProcess(category)
+                : level >= LogLevel.Warning
+                  && category?.StartsWith("TTMall.AppHost.Resources.", StringComparison.Ordinal) != true
+                  && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
         var app = await builder.BuildAsync(timeout.Token);
         IReadOnlyList<ProcessTable.Entry> started;
         await using (app)
@@ -139,10 +144,19 @@ public class MallLifecycleTests(ITestOutputHelper output)
                     Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
                 }
 
+                // Up to here, a normal start and normal use: nobody complained.
+                Assert.Equal(["carts", "discovery", "gateway", "products", "users"], serviceLines.HeardIn("start").Order());
+                var atStart = serviceLines.ComplaintsIn("start");
+                Assert.True(atStart.Count == 0, "warnings or errors on a clean start:\n" + string.Join("\n", atStart));
+
                 // Each store stopped under its services, then started again: 503 problems meanwhile, served again without a restart.
+                serviceLines.Phase = "outages";
                 var outages = new StoreOutages(app, output);
                 await outages.StopAndStartAsync("redis", gateway, ["/api/carts/me"], timeout.Token);
                 await outages.StopAndStartAsync("postgres", gateway, ["/api/products?q=键盘", "/api/users/me"], timeout.Token);
+                // A store that goes away is worth a complaint: the listening above would have heard one.
+                Assert.True(serviceLines.ComplaintsIn("outages").Count > 0,
+                    "no complaint heard while the stores were down:\n" + string.Join("\n", serviceLines.LinesIn("outages").TakeLast(60)));
             }
 
             // Only users is given the private key; the others the public keys only; the gateway no key at all.
@@ -194,7 +208,11 @@ public class MallLifecycleTests(ITestOutputHelper output)
 
             started = ProcessTable.StartedBy(Environment.ProcessId);
             AssertRuns(started, "postgres", "redis-server", "beam.smp", "epmd", "TTMall.Discovery", "TTMall.Products");
+            serviceLines.Phase = "stop";
         }
+
+        var atStop = serviceLines.ComplaintsIn("stop");
+        Assert.True(atStop.Count == 0, "warnings or errors on a clean stop:\n" + string.Join("\n", atStop));
 
         var left = await ProcessTable.WaitUntilGoneAsync(started, StopTimeout);
         Assert.True(left.Count == 0, "still running after the app was disposed:\n" + string.Join("\n", left.Select(p => $"{p.Pid} {p.CommandLine}")));
