@@ -17,6 +17,13 @@ public static class EurekaApi
 {
     private const string Json = "application/json";
 
+    /// <summary>
+    /// A write and the state it sends to the peers are one step: two writes on one instance at once (a client's
+    /// heartbeat and its status update, say) reach the peers in the order they were made here, or the peers would end
+    /// up holding different statuses for it.
+    /// </summary>
+    private static readonly Lock WriteOrder = new();
+
     public static IEndpointRouteBuilder MapEurekaApi(this IEndpointRouteBuilder app)
     {
         foreach (var prefix in new[] { "/eureka", "/eureka/v2" })
@@ -84,13 +91,16 @@ public static class EurekaApi
         }
 
         var item = new ReplicationItem(ReplicationAction.Register, appName, instance.InstanceId, instance.LastDirtyTimestamp, InstanceInfo: instance with { App = appName });
-        var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode != 204)
+        lock (WriteOrder)
         {
-            return Text(result.StatusCode, result.StatusCode == 507 ? $"Registration refused: {result.Reason}." : $"Invalid instance: {result.Reason}.");
-        }
+            var result = operations.Execute(item, IsReplication(context));
+            if (result.StatusCode != 204)
+            {
+                return Text(result.StatusCode, result.StatusCode == 507 ? $"Registration refused: {result.Reason}." : $"Invalid instance: {result.Reason}.");
+            }
 
-        Forward(context, replicator, operations, item, ReplicationAction.Register);
+            Forward(context, replicator, operations, item, ReplicationAction.Register);
+        }
         return Results.StatusCode(204);
     }
 
@@ -139,10 +149,14 @@ public static class EurekaApi
             long.TryParse(lastDirtyTimestamp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var dirty) ? dirty : null,
             InstanceStatuses.TryParse(status, out var reported) ? reported : null,
             (overriddenstatus ?? overriddenStatus) is { } overridden ? InstanceStatuses.Parse(overridden) : null);
-        var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 200)
+        ReplicationResult result;
+        lock (WriteOrder)
         {
-            Forward(context, replicator, operations, item, ReplicationAction.Heartbeat);
+            result = operations.Execute(item, IsReplication(context));
+            if (result.StatusCode == 200)
+            {
+                Forward(context, replicator, operations, item, ReplicationAction.Heartbeat);
+            }
         }
 
         return result is { StatusCode: 409, Entity: { } stored }
@@ -153,13 +167,16 @@ public static class EurekaApi
     private static IResult Cancel(string app, string id, HttpContext context, RegistryOperations operations, PeerReplicator replicator)
     {
         var item = new ReplicationItem(ReplicationAction.Cancel, app.ToUpperInvariant(), id);
-        var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 200 && !IsReplication(context))
+        lock (WriteOrder)
         {
-            replicator.Enqueue(item);
-        }
+            var result = operations.Execute(item, IsReplication(context));
+            if (result.StatusCode == 200 && !IsReplication(context))
+            {
+                replicator.Enqueue(item);
+            }
 
-        return Results.StatusCode(result.StatusCode);
+            return Results.StatusCode(result.StatusCode);
+        }
     }
 
     private static IResult StatusUpdate(string app, string id, HttpContext context, RegistryOperations operations, PeerReplicator replicator, string? value = null)
@@ -170,44 +187,53 @@ public static class EurekaApi
         }
 
         var item = new ReplicationItem(ReplicationAction.StatusUpdate, app.ToUpperInvariant(), id, Status: status);
-        var result = operations.Execute(item, IsReplication(context));
-        if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
+        lock (WriteOrder)
         {
-            replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp });
-        }
+            var result = operations.Execute(item, IsReplication(context));
+            if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
+            {
+                replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp });
+            }
 
-        return Results.StatusCode(result.StatusCode);
+            return Results.StatusCode(result.StatusCode);
+        }
     }
 
     private static IResult DeleteStatusOverride(string app, string id, HttpContext context, RegistryOperations operations, PeerReplicator replicator, string? value = null)
     {
         var item = new ReplicationItem(ReplicationAction.DeleteStatusOverride, app.ToUpperInvariant(), id,
             Status: InstanceStatuses.TryParse(value, out var status) ? status : null);
-        var result = operations.Execute(item, IsReplication(context));
-        // The status we now show goes along: the peer's idea of the instance's own status may be the override it
-        // learnt from replicated heartbeats and registrations, which carry the effective status.
-        if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
+        lock (WriteOrder)
         {
-            replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp, Status = stored.Status });
-        }
+            var result = operations.Execute(item, IsReplication(context));
+            // The status we now show goes along: the peer's idea of the instance's own status may be the override it
+            // learnt from replicated heartbeats and registrations, which carry the effective status.
+            if (result.StatusCode == 200 && !IsReplication(context) && operations.Registry.Instance(item.AppName, id) is { } stored)
+            {
+                replicator.Enqueue(item with { LastDirtyTimestamp = stored.LastDirtyTimestamp, Status = stored.Status });
+            }
 
-        return Results.StatusCode(result.StatusCode);
+            return Results.StatusCode(result.StatusCode);
+        }
     }
 
     private static IResult UpdateMetadata(string app, string id, HttpContext context, InstanceRegistry registry, PeerReplicator replicator)
     {
         var entries = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString());
         var appName = app.ToUpperInvariant();
-        var (outcome, reason) = registry.UpdateMetadata(appName, id, entries);
-        if (outcome != MetadataOutcome.Updated)
+        lock (WriteOrder)
         {
-            return outcome == MetadataOutcome.NotFound ? Results.StatusCode(404) : Text(400, $"Metadata refused: {reason}.");
-        }
+            var (outcome, reason) = registry.UpdateMetadata(appName, id, entries);
+            if (outcome != MetadataOutcome.Updated)
+            {
+                return outcome == MetadataOutcome.NotFound ? Results.StatusCode(404) : Text(400, $"Metadata refused: {reason}.");
+            }
 
-        // Peers learn metadata the way Eureka's do: the whole instance, registered again.
-        if (!IsReplication(context) && registry.Instance(appName, id) is { } stored)
-        {
-            replicator.Enqueue(ReplicationItem.From(ReplicationAction.Register, stored));
+            // Peers learn metadata the way Eureka's do: the whole instance, registered again.
+            if (!IsReplication(context) && registry.Instance(appName, id) is { } stored)
+            {
+                replicator.Enqueue(ReplicationItem.From(ReplicationAction.Register, stored));
+            }
         }
 
         return Results.StatusCode(200);

@@ -104,9 +104,22 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
                 return (RenewOutcome.NotFound, null);
             }
 
+            // A caller holding a newer registration than ours registers again, with its status: nothing of this
+            // heartbeat is taken meanwhile (a refused heartbeat that changed the status would leave the peers disagreeing).
+            if (lastDirtyTimestamp is { } newer && newer > lease.Instance.LastDirtyTimestamp)
+            {
+                return (RenewOutcome.NotFound, null);
+            }
+
             var now = Now;
             lease.LastRenewalTimestamp = now;
             _selfPreservation.Renewed(now);
+
+            // A peer behind us gets ours back (409); its older idea of the status is not taken either.
+            if (lastDirtyTimestamp is { } older && older < lease.Instance.LastDirtyTimestamp && isReplication)
+            {
+                return (RenewOutcome.Conflict, lease.Snapshot());
+            }
 
             if (overriddenStatus is { } overridden && overridden != InstanceStatus.UNKNOWN)
             {
@@ -121,19 +134,6 @@ public sealed class InstanceRegistry(IOptions<DiscoveryOptions> options, TimePro
             if (_overrides.Apply(lease, now))
             {
                 Changed(lease, ActionType.MODIFIED, now);
-            }
-
-            if (lastDirtyTimestamp is { } dirty)
-            {
-                if (dirty > lease.Instance.LastDirtyTimestamp)
-                {
-                    return (RenewOutcome.NotFound, null);
-                }
-
-                if (dirty < lease.Instance.LastDirtyTimestamp && isReplication)
-                {
-                    return (RenewOutcome.Conflict, lease.Snapshot());
-                }
             }
 
             return (RenewOutcome.Renewed, null);

@@ -240,14 +240,18 @@ public sealed class PeerReplicator(
                     break;
                 case 429:
                     slowDown = true;
-                    // Sent again as it is now, not as it was: it may have changed or gone meanwhile.
-                    if (sent.Action != ReplicationAction.Register)
+                    // Sent again as it is now, not as it was: it may have changed meanwhile (and the newer state may
+                    // already be on its way, so the old one arriving after it would undo it), or gone.
+                    if (sent.Action is ReplicationAction.Register or ReplicationAction.Heartbeat)
+                    {
+                        if (registry.Instance(sent.AppName, sent.Id) is { } current)
+                        {
+                            again.Add(ReplicationItem.From(sent.Action, current));
+                        }
+                    }
+                    else
                     {
                         again.Add(sent);
-                    }
-                    else if (registry.Instance(sent.AppName, sent.Id) is { } current)
-                    {
-                        again.Add(ReplicationItem.From(ReplicationAction.Register, current));
                     }
 
                     break;
