@@ -77,8 +77,10 @@ public sealed class FailoverTests(MallCluster cluster, ITestOutputHelper output)
             await Eventually.HoldsAsync(() => GatewayFailuresNaming(victim).Any(), Soon, "a gateway saw the dead replica fail", cluster.Diagnostics);
             var restarted = DateTime.UtcNow;
             await victim.StartAsync();
-            var up = victim.Lines.Where(l => l.Text.Contains("as UP", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault()
-                ?? throw new Xunit.Sdk.XunitException($"{victim.Name} did not log its UP registration:\n{victim.Log}");
+            // UP follows the start once the replica's own health URL has answered.
+            DateTime? UpLoggedAt() => victim.Lines.Where(l => l.Text.Contains("as UP", StringComparison.Ordinal)).Select(MallService.LoggedAt).FirstOrDefault();
+            await Eventually.HoldsAsync(() => UpLoggedAt() is not null, Soon, $"{victim.Name} logs its UP registration", () => victim.Log);
+            var up = UpLoggedAt()!.Value;
 
             var firstServed = new Dictionary<string, Exchange>();
             await Eventually.HoldsAsync(() =>

@@ -71,6 +71,11 @@ public sealed class RegistryFuzzTests(MallCluster cluster, ITestOutputHelper out
                 .Concat(cluster.Products.Concat(cluster.Gateways).Where(p => !p.IsRunning).Select(p => $"{p.Name}:\n{p.Log}")).ToList();
             Assert.True(stopped.Count == 0, $"seed {seed}: processes exited:\n{string.Join("\n\n", stopped)}");
 
+            // Peers converge as Eureka's do, through the instances' own heartbeats: each fuzz instance's client renews
+            // once at its peer, which sends its copy along (a peer that holds another copy takes it, or hands back a
+            // newer one). Concurrent writes and replication can leave the peers disagreeing until then.
+            await RenewFuzzInstancesAsync(http);
+
             string[] views = [];
             await Eventually.HoldsAsync(async () =>
                 {
@@ -129,6 +134,21 @@ public sealed class RegistryFuzzTests(MallCluster cluster, ITestOutputHelper out
         .OrderBy(i => i.InstanceId, StringComparer.Ordinal)
         .Select(i => $"{i.App}/{i.InstanceId} {i.BaseUri} {i.Status}/{i.OverriddenStatus} " +
             string.Join(",", i.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))));
+
+    private async Task RenewFuzzInstancesAsync(HttpClient http)
+    {
+        for (var home = 0; home < cluster.Peers.Count; home++)
+        {
+            var peer = cluster.Peers[home];
+            foreach (var instance in (await MallCluster.AppsAsync(peer)).AllInstances.Where(i => RegistryFuzzer.HomePeer(i.App, i.InstanceId) == home))
+            {
+                using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Put, new Uri(peer.EurekaUri, $"apps/{instance.App}/{Uri.EscapeDataString(instance.InstanceId)}"))
+                {
+                    Headers = { Authorization = TestDiscovery.App(instance.App) },
+                });
+            }
+        }
+    }
 
     private async Task RemoveFuzzInstancesAsync(HttpClient http)
     {

@@ -231,6 +231,16 @@ public sealed class RegistryFuzzer(int seed, IReadOnlyList<string> realInstances
         return ($"{AppPrefix}{app}", $"fuzz-{app}-{n}", (app + n) % 2);
     }
 
+    /// <summary>The peer (0 or 1) a fuzz instance's valid writes go to; null for an instance that is not the fuzzer's.</summary>
+    public static int? HomePeer(string app, string id)
+    {
+        var parts = id.Split('-');
+        return IsFuzzApp(app) && parts is ["fuzz", var a, var n] && int.TryParse(a, CultureInfo.InvariantCulture, out var appNumber)
+            && int.TryParse(n, CultureInfo.InvariantCulture, out var number)
+            ? (appNumber + number) % 2
+            : null;
+    }
+
     private (string App, string Id) RealOrFuzz(string app, string id) =>
         Chance(50) && realInstances.Count > 0 ? (RealApp(), RealId()) : (app, id);
 
