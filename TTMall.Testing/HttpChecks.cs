@@ -11,6 +11,9 @@ public static class HttpChecks
     /// <summary>Charsets a JSON body may declare that are not UTF-8 (415 everywhere): unknown, EBCDIC, UTF-16, Latin-1, empty.</summary>
     public static TheoryData<string> CharsetsOtherThanUtf8 => ["bogus", "ibm037", "utf-16", "iso-8859-1", ""];
 
+    /// <summary>Ways a JSON body may say it is UTF-8, all taken: no charset, either case, quoted, without the hyphen.</summary>
+    public static TheoryData<string?> WaysToWriteUtf8 => [null, "utf-8", "UTF-8", "\"utf-8\"", "utf8"];
+
     /// <summary>A JSON body with the charset given in its Content-Type (null: none).</summary>
     public static ByteArrayContent Json(string json, string? charset = null)
     {

@@ -1,11 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace TTMall.ServiceDefaults.Tests;
@@ -161,19 +155,19 @@ public sealed class ClientAddressTests(ITestOutputHelper output) : IAsyncLifetim
     [InlineData(true)]
     public async Task An_idempotent_write_is_repeated_on_another_replica_only_when_its_body_is_small(bool chunked)
     {
-        await using var dropper = await Dropper.StartAsync();
+        await using var dropper = await NamedServer.StartAsync("products-dropper", dropsRequests: true);
         Eureka.Set([HostileRegistry.Good("products-1", _service!.Port), HostileRegistry.Good("products-dropper", dropper.Port)]);
         var gateway = await StartGatewayAsync("gateway-1", ("Gateway__ReactivationPeriod", "00:00:00.1"), ("Gateway__MaxRepeatableBodyBytes", "4096"));
         using var client = From("127.0.0.2");
         var url = new Uri(gateway.BaseUri, "api/products/caller");
-        await Eventually.HoldsAsync(async () => (await client.GetAsync(url)).IsSuccessStatusCode && dropper.Dropped > 0,
+        await Eventually.HoldsAsync(async () => (await client.GetAsync(url)).IsSuccessStatusCode && dropper.Served > 0,
             TimeSpan.FromSeconds(10), "the gateway routes to both", () => gateway.Log);
 
         async Task<(int Dropped, List<HttpStatusCode> Statuses)> PostUntilDroppedAsync(int bodyBytes)
         {
-            var before = dropper.Dropped;
+            var before = dropper.Served;
             var statuses = new List<HttpStatusCode>();
-            for (var deadline = Stopwatch.StartNew(); dropper.Dropped - before < 3 && deadline.Elapsed < TimeSpan.FromSeconds(15);)
+            for (var deadline = Stopwatch.StartNew(); dropper.Served - before < 3 && deadline.Elapsed < TimeSpan.FromSeconds(15);)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, url)
                 {
@@ -187,7 +181,7 @@ public sealed class ClientAddressTests(ITestOutputHelper output) : IAsyncLifetim
                 await Task.Delay(50);
             }
 
-            return (dropper.Dropped - before, statuses);
+            return (dropper.Served - before, statuses);
         }
 
         var small = await PostUntilDroppedAsync(1024);
@@ -224,47 +218,5 @@ public sealed class ClientAddressTests(ITestOutputHelper output) : IAsyncLifetim
         var client = LocalAddressClient.From(address, connectionPerRequest: true);
         client.Timeout = TimeSpan.FromSeconds(10);
         return client;
-    }
-
-    /// <summary>A replica that answers its health probe and drops every other request before answering, as one dying would.</summary>
-    private sealed class Dropper : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _dropped;
-
-        private Dropper()
-        {
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--urls", "http://127.0.0.1:0"] });
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            _app.Run(context =>
-            {
-                if (context.Request.Path == "/health")
-                {
-                    return context.Response.WriteAsync("Healthy");
-                }
-
-                Interlocked.Increment(ref _dropped);
-                context.Abort();
-                return Task.CompletedTask;
-            });
-        }
-
-        public int Dropped => Volatile.Read(ref _dropped);
-
-        public int Port => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
-
-        public static async Task<Dropper> StartAsync()
-        {
-            var dropper = new Dropper();
-            await dropper._app.StartAsync();
-            return dropper;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
     }
 }

@@ -47,11 +47,7 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("utf-8")]
-    [InlineData("UTF-8")]
-    [InlineData("\"utf-8\"")]
-    [InlineData("utf8")]
+    [MemberData(nameof(HttpChecks.WaysToWriteUtf8), MemberType = typeof(HttpChecks))]
     public async Task UTF_8_JSON_is_taken_whatever_way_the_charset_is_written(string? charset)
     {
         using var http = users.Service.CreateClient();
