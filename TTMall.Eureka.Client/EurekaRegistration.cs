@@ -24,10 +24,12 @@ public sealed class EurekaRegistration(
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     TimeProvider time,
-    ILogger<EurekaRegistration> logger) : BackgroundService, IHostedLifecycleService
+    ILogger<EurekaRegistration> logger,
+    IServiceProvider services) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstFetchWait = TimeSpan.FromSeconds(3);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private InstanceInfo? _instance;
@@ -250,8 +252,15 @@ public sealed class EurekaRegistration(
     /// </summary>
     private async Task WaitUntilAnsweringAsync(InstanceInfo instance, CancellationToken stoppingToken)
     {
+        // Its health counts the registry copy: asked before the first fetch, it would answer (and log) unhealthy.
+        var deadline = time.GetUtcNow() + FirstFetchWait;
+        while (services.GetService(typeof(EurekaRegistry)) is EurekaRegistry { HasFetched: false } && time.GetUtcNow() < deadline && !stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = time.GetUtcNow() + ReadyTimeout;
+        deadline = time.GetUtcNow() + ReadyTimeout;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

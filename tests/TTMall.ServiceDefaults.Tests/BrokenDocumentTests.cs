@@ -101,7 +101,8 @@ public sealed class BrokenDocumentTests(ITestOutputHelper output)
             $"{document}, as the {servedAs}: five served in {fiveBroken.TotalMilliseconds:0} ms; good data taken {takenAfter.TotalMilliseconds:0} ms after it was back; " +
             $"{traffic.Succeeded} requests, {traffic.Failures.Count} failed; fetches: {fake.FullFetches} full, {fake.DeltaFetches} delta; " +
             $"most sent on one connection {fake.MostSentOnOneConnection / (double)MiB:0.0} MiB of {broken.Length / (double)MiB:0.0}");
-        Assert.True(takenAfter < TimeSpan.FromSeconds(1), $"good data taken only {takenAfter.TotalMilliseconds:0} ms after it was back (fetch every 0.2 s):\n{caller.Log}");
+        // A few fetches (every 0.2 s), with headroom for a loaded machine.
+        Assert.True(takenAfter < TimeSpan.FromSeconds(2), $"good data taken only {takenAfter.TotalMilliseconds:0} ms after it was back (fetch every 0.2 s):\n{caller.Log}");
         Assert.True(fiveBroken < TimeSpan.FromSeconds(2.5), $"five broken documents took {fiveBroken.TotalMilliseconds:0} ms to ask for (fetch every 0.2 s):\n{caller.Log}");
         // The client stops reading at its 16 MB limit; what more it took is what the sockets hold.
         Assert.True(fake.MostSentOnOneConnection < 48 * MiB, $"the client read {fake.MostSentOnOneConnection / (double)MiB:0.0} MiB of one reply");
