@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using TTMall.Data;
+using TTMall.Data.Idempotency;
 using TTMall.Products.Data;
 
 namespace TTMall.Products;
@@ -11,6 +12,7 @@ public static class ProductsServiceExtensions
     {
         builder.AddServiceDatabase<ProductsDbContext>(ProductsDbContext.ConnectionName, "products", WithPreparedStatements);
         builder.Services.AddDatabaseMigration<ProductsDbContext>(ProductsSeed.SeedAsync);
+        builder.Services.AddIdempotencyKeys<ProductsDbContext>();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();
         builder.Services.AddScoped<ProductSearch>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TTMall.Data;
+using TTMall.Data.Idempotency;
 using TTMall.Products.Data;
 using TTMall.ServiceDefaults.Security;
 using TTMall.ServiceDefaults.Validation;
@@ -15,7 +16,9 @@ public sealed class ReviewWriter(ProductsDbContext db, ProductDetails details, T
     /// <summary>Shown for a shopper whose access token carries no display name.</summary>
     public const string AnonymousAuthor = "TT 猫用户";
 
-    public async Task<ReviewWriting> WriteAsync(int productId, MallUser author, ReviewInput? input, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">The request's Idempotency-Key, if it had one: a repeat is answered with the review written the first time.</param>
+    public async Task<ReviewWriting> WriteAsync(
+        int productId, MallUser author, ReviewInput? input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var rating = input?.Rating ?? 0;
@@ -30,46 +33,22 @@ public sealed class ReviewWriter(ProductsDbContext db, ProductDetails details, T
             return new ReviewWriting.Invalid(errors);
         }
 
-        if (!await db.Products.AnyAsync(p => p.Id == productId, cancellationToken))
-        {
-            return new ReviewWriting.NoProduct();
-        }
-
-        // The common case of a second review, answered without a failed insert in the log; the unique index
-        // below still decides when the same shopper posts twice at the same moment.
-        if (await db.Reviews.AnyAsync(r => r.ProductId == productId && r.UserId == author.Id, cancellationToken))
-        {
-            return new ReviewWriting.AlreadyReviewed();
-        }
-
         var authorName = string.IsNullOrWhiteSpace(author.DisplayName) ? AnonymousAuthor : author.DisplayName.Trim();
-        var createdAt = time.GetUtcNow();
-        Review written;
+        var review = new ReviewDto(
+            0, productId, rating, text,
+            authorName.Length <= Review.MaxAuthorNameLength ? authorName : authorName[..Review.MaxAuthorNameLength],
+            time.GetUtcNow());
+        var request = idempotencyKey is null
+            ? null
+            : IdempotentRequest.For(author.Id.ToString(), idempotencyKey, $"review product {productId}", input);
+        IdempotentWrite<ReviewDto> write;
         try
         {
-            // The increments are done by the database (rating_total = rating_total + r), so reviews written at once
-            // on two replicas are all counted.
-            written = await db.InTransactionAsync(async ct =>
-            {
-                var review = new Review
-                {
-                    ProductId = productId,
-                    UserId = author.Id,
-                    AuthorName = authorName.Length <= Review.MaxAuthorNameLength ? authorName : authorName[..Review.MaxAuthorNameLength],
-                    Rating = (short)rating,
-                    Text = text,
-                    CreatedAt = createdAt,
-                };
-                db.Reviews.Add(review);
-                await db.SaveChangesAsync(ct);
-                await db.Products.Where(p => p.Id == productId).ExecuteUpdateAsync(
-                    product => product
-                        .SetProperty(p => p.RatingTotal, p => p.RatingTotal + rating)
-                        .SetProperty(p => p.ReviewCount, p => p.ReviewCount + 1)
-                        .SetProperty(p => p.RatingAverage, p => Math.Round((decimal)(p.RatingTotal + rating) / (p.ReviewCount + 1), 2)),
-                    ct);
-                return review;
-            }, cancellationToken);
+            write = await db.OnceAsync(request, ct => InsertAsync(review, author.Id, ct), cancellationToken);
+        }
+        catch (Refused refused)
+        {
+            return refused.Outcome;
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -77,11 +56,62 @@ public sealed class ReviewWriter(ProductsDbContext db, ProductDetails details, T
         }
         catch (DbUpdateException e) when (e.IsForeignKeyViolation())
         {
-            // The product was deleted since it was found above.
+            // The product was deleted since it was found.
             return new ReviewWriting.NoProduct();
         }
 
-        details.Forget(productId);
-        return new ReviewWriting.Written(new ReviewDto(written.Id, productId, written.Rating, written.Text, written.AuthorName, written.CreatedAt));
+        switch (write)
+        {
+            case IdempotentWrite<ReviewDto>.Done done:
+                details.Forget(productId);
+                return new ReviewWriting.Written(done.Result);
+            default:
+                return new ReviewWriting.KeyReused();
+        }
+    }
+
+    /// <summary>
+    /// Adds the review and counts it in the product's rating. The increments are done by the database
+    /// (rating_total = rating_total + r), so reviews written at once on two replicas are all counted.
+    /// </summary>
+    private async Task<ReviewDto> InsertAsync(ReviewDto review, Guid userId, CancellationToken cancellationToken)
+    {
+        if (!await db.Products.AnyAsync(p => p.Id == review.ProductId, cancellationToken))
+        {
+            throw new Refused(new ReviewWriting.NoProduct());
+        }
+
+        // The common case of a second review, answered without a failed insert in the log; the unique index still
+        // decides when the same shopper posts twice at the same moment.
+        if (await db.Reviews.AnyAsync(r => r.ProductId == review.ProductId && r.UserId == userId, cancellationToken))
+        {
+            throw new Refused(new ReviewWriting.AlreadyReviewed());
+        }
+
+        var row = new Review
+        {
+            ProductId = review.ProductId,
+            UserId = userId,
+            AuthorName = review.AuthorName,
+            Rating = (short)review.Rating,
+            Text = review.Text,
+            CreatedAt = review.CreatedAt,
+        };
+        db.Reviews.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        var rating = review.Rating;
+        await db.Products.Where(p => p.Id == review.ProductId).ExecuteUpdateAsync(
+            product => product
+                .SetProperty(p => p.RatingTotal, p => p.RatingTotal + rating)
+                .SetProperty(p => p.ReviewCount, p => p.ReviewCount + 1)
+                .SetProperty(p => p.RatingAverage, p => Math.Round((decimal)(p.RatingTotal + rating) / (p.ReviewCount + 1), 2)),
+            cancellationToken);
+        return review with { Id = row.Id };
+    }
+
+    /// <summary>A refusal found inside the transaction: thrown so that it rolls back, key included.</summary>
+    private sealed class Refused(ReviewWriting outcome) : Exception
+    {
+        public ReviewWriting Outcome { get; } = outcome;
     }
 }

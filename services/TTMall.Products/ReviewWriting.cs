@@ -9,4 +9,5 @@ public abstract record ReviewWriting
     public sealed record Invalid(FieldErrors Errors) : ReviewWriting;
     public sealed record NoProduct : ReviewWriting;
     public sealed record AlreadyReviewed : ReviewWriting;
+    public sealed record KeyReused : ReviewWriting;
 }

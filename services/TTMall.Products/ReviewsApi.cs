@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using TTMall.Data.Idempotency;
 using TTMall.Products.Data;
 using TTMall.ServiceDefaults.Security;
 
@@ -33,11 +34,14 @@ public static class ReviewsApi
             .WithName("CreateReview")
             .WithSummary("Reviews a product as the signed-in user")
             .WithDescription("One review per user per product: a second one is 409. The product's average rating and review count change with it. "
-                + "The text may span lines; a body over 16 KB is 413.")
+                + "The text may span lines; a body over 16 KB is 413. With an Idempotency-Key header (1 to 200 visible ASCII characters, "
+                + "remembered for 24 hours) a repeated request is answered 201 with the review written the first time, and the same key "
+                + "with another review is 422.")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
@@ -71,18 +75,26 @@ public static class ReviewsApi
     }
 
     public static async Task<Results<Created<ReviewDto>, ValidationProblem, NotFound, ProblemHttpResult, UnauthorizedHttpResult>> CreateAsync(
-        int id, ReviewInput? input, ClaimsPrincipal principal, ReviewWriter reviews, CancellationToken cancellationToken)
+        int id, ReviewInput? input, ClaimsPrincipal principal, HttpRequest request, ReviewWriter reviews, CancellationToken cancellationToken)
     {
         if (principal.MallUser() is not { } user)
         {
             return TypedResults.Unauthorized();
         }
 
-        return await reviews.WriteAsync(id, user, input, cancellationToken) switch
+        var errors = new FieldErrors();
+        var idempotencyKey = IdempotencyKeys.Read(request, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        return await reviews.WriteAsync(id, user, input, idempotencyKey, cancellationToken) switch
         {
             ReviewWriting.Written written => TypedResults.Created($"/api/products/{id}/reviews", written.Review),
             ReviewWriting.Invalid invalid => invalid.Errors.ToProblem(),
             ReviewWriting.AlreadyReviewed => AlreadyReviewed(),
+            ReviewWriting.KeyReused => IdempotencyKeys.ReusedProblem(),
             _ => TypedResults.NotFound(),
         };
     }

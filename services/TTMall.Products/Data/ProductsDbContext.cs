@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
+using TTMall.Data.Idempotency;
 
 namespace TTMall.Products.Data;
 
@@ -90,6 +91,8 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
             review.HasIndex(r => new { r.ProductId, r.UserId }).IsUnique();
             review.HasIndex(r => new { r.ProductId, r.CreatedAt, r.Id }).IsDescending(false, true, true);
         });
+
+        modelBuilder.AddIdempotencyKeys();
     }
 }
 
