@@ -47,11 +47,8 @@ public sealed class DiscoveryPeer : IAsyncDisposable
     /// <summary>What the process logged, line by line.</summary>
     public IReadOnlyList<OutputLine> Lines => _process.Lines;
 
-    /// <summary>The lines logged at warning level or above, and anything the runtime wrote about an unhandled exception.</summary>
-    public IReadOnlyList<string> Complaints =>
-        [.. Lines.Select(l => l.Text).Where(text =>
-            text.StartsWith("warn:", StringComparison.Ordinal) || text.StartsWith("fail:", StringComparison.Ordinal)
-            || text.StartsWith("crit:", StringComparison.Ordinal) || text.Contains("Unhandled exception", StringComparison.Ordinal))];
+    /// <summary>What it logged at warning level or above (see <see cref="ConsoleLog.Complaints"/>).</summary>
+    public IReadOnlyList<string> Complaints => ConsoleLog.Complaints([.. Lines.Select(l => l.Text)]);
 
     /// <summary>A peer on <paramref name="port"/>, not started yet. <paramref name="arguments"/> are configuration like "--Discovery:SelfPreservation=false".</summary>
     public static DiscoveryPeer Create(int port, params string[] arguments) => new(port, arguments);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace TTMall.AppHost.Tests;
@@ -8,7 +7,7 @@ namespace TTMall.AppHost.Tests;
 /// The console lines of the mall's own processes (discovery, the services, the gateway), as the AppHost forwards them,
 /// each tagged with the phase of the test it was logged in, so a test can ask which of them complained and when.
 /// </summary>
-internal sealed partial class ServiceLogLines : ILoggerProvider
+internal sealed class ServiceLogLines : ILoggerProvider
 {
     private const string ResourceCategory = "TTMall.AppHost.Resources.";
     private static readonly string[] MallProcesses = ["discovery", "products", "users", "carts", "gateway"];
@@ -29,34 +28,16 @@ internal sealed partial class ServiceLogLines : ILoggerProvider
     public IReadOnlyList<string> LinesIn(string phase) => [.. _lines.Where(l => l.Phase == phase).Select(l => $"{l.Resource}: {l.Text}")];
 
     /// <summary>Lines of <paramref name="phase"/> that a process logged at warning level or above, or an unhandled exception.</summary>
-    public IReadOnlyList<string> ComplaintsIn(string phase)
-    {
-        var lines = _lines.Where(l => l.Phase == phase).ToList();
-        var complaints = new List<string>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            if (Complaint().IsMatch(lines[i].Text))
-            {
-                // The console logger writes the level and category on one line and the message on the next.
-                var message = lines.Skip(i + 1).FirstOrDefault(l => l.Resource == lines[i].Resource).Text;
-                complaints.Add($"{lines[i].Resource}: {lines[i].Text} {message?.Trim()}");
-            }
-        }
-
-        return complaints;
-    }
+    public IReadOnlyList<string> ComplaintsIn(string phase) =>
+        [.. _lines.Where(l => l.Phase == phase)
+            .GroupBy(l => l.Resource)
+            .SelectMany(process => ConsoleLog.Complaints([.. process.Select(l => l.Text)]).Select(c => $"{process.Key}: {c}"))];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
     {
     }
-
-    [GeneratedRegex(@"\b(warn|fail|crit): |Unhandled exception")]
-    private static partial Regex Complaint();
-
-    [GeneratedRegex(@"\x1B\[[0-9;]*m")]
-    private static partial Regex AnsiEscape();
 
     private sealed class Logger(ServiceLogLines lines, string category) : ILogger
     {
@@ -69,7 +50,7 @@ internal sealed partial class ServiceLogLines : ILoggerProvider
             if (IsMallProcess(category))
             {
                 // The dashboard shows the processes' colours: the level of a console line comes wrapped in ANSI escapes.
-                lines._lines.Enqueue((lines.Phase, category[ResourceCategory.Length..], AnsiEscape().Replace(formatter(state, exception), "")));
+                lines._lines.Enqueue((lines.Phase, category[ResourceCategory.Length..], ConsoleLog.WithoutColours(formatter(state, exception))));
             }
         }
     }
