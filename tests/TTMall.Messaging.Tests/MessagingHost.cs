@@ -24,10 +24,16 @@ public sealed class MessagingHost : IAsyncDisposable
             ApplicationName = "TTMall.Messaging.Tests",
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        // AddServiceDatabase answers requests made while the database is away with a problem; this host takes none.
+        builder.Services.AddProblemDetails();
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.ConnectionName, "test effects");
         builder.AddServiceMessaging<TestDbContext>(consumers);
         var host = builder.Build();
         await host.StartAsync();
+        // The bus connects in the background (a service starts while RabbitMQ is away); a test publishing at once
+        // would otherwise publish before its queue is bound and lose the message, as no service ever does (queues last).
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, ready.Token);
         return new MessagingHost(host);
     }
 
