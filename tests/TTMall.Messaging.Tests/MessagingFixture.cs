@@ -61,13 +61,15 @@ public sealed class MessagingFixture : IAsyncLifetime
         new(new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(connectionString).Options);
 
     /// <summary>A service's host over <paramref name="database"/>: relay, bus, and the consumers given, queues named after <paramref name="service"/>.</summary>
-    public Task<MessagingHost> StartHostAsync(string database, string service, Action<IBusRegistrationConfigurator> consumers) =>
+    /// <param name="rabbitMq">Another broker address than the running one (one where nothing listens).</param>
+    public Task<MessagingHost> StartHostAsync(
+        string database, string service, Action<IBusRegistrationConfigurator> consumers, string? rabbitMq = null) =>
         MessagingHost.StartAsync(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{TestDbContext.ConnectionName}"] = database,
-            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = RabbitMq,
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = rabbitMq ?? RabbitMq,
             [MessagingExtensions.ServiceNameSetting] = service,
-        }, consumers);
+        }, consumers, waitForBus: rabbitMq is null);
 }
 
 [CollectionDefinition(Name)]
