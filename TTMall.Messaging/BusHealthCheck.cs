@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace TTMall.Messaging;
 
@@ -7,9 +8,10 @@ namespace TTMall.Messaging;
 /// RabbitMQ's part in <c>/health</c>: never Unhealthy, since the service serves and writes to its outbox without it,
 /// but Degraded while the bus is not connected, so the dashboard shows it. The bus connects in the background after
 /// the host has started; until it first has (for at most <see cref="StartGrace"/>) it counts as starting, not
-/// degraded, so a probe at start-up neither fails nor logs a warning.
+/// degraded, so a probe at start-up neither fails nor logs a warning. A hosted service, only so that it is made, and
+/// its clock started, when the host starts.
 /// </summary>
-internal sealed class BusHealthCheck(IBusControl bus, TimeProvider time) : IHealthCheck
+internal sealed class BusHealthCheck(IBusControl bus, TimeProvider time) : IHealthCheck, IHostedService
 {
     public const string Name = "rabbitmq-bus";
 
@@ -31,4 +33,8 @@ internal sealed class BusHealthCheck(IBusControl bus, TimeProvider time) : IHeal
             ? HealthCheckResult.Healthy($"Connecting to RabbitMQ ({health.Description})")
             : HealthCheckResult.Degraded(health.Description, health.Exception));
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

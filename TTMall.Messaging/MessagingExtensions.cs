@@ -80,6 +80,7 @@ public static class MessagingExtensions
         });
         // RabbitMQ away must not take the service out of rotation: its HTTP API works and writes to the outbox.
         builder.Services.TryAddSingleton<BusHealthCheck>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BusHealthCheck>());
         builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
         {
             foreach (var registration in options.Registrations.Where(r => r.Name == MassTransitHealthCheck).ToList())

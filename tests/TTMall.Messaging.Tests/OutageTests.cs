@@ -16,6 +16,7 @@ public sealed class OutageTests(MessagingFixture fixture)
         var run = Guid.NewGuid();
         await Write(database, run, 1);
         await OutboxTests.EffectsAsync(database, run, 1);
+        Assert.Equal(HealthStatus.Healthy, (await host.HealthAsync()).Status);
 
         await fixture.Infrastructure.StopResourceAsync(MessagingExtensions.ConnectionName);
         try
@@ -31,9 +32,10 @@ public sealed class OutageTests(MessagingFixture fixture)
                 Assert.Equal(10, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
             }
 
+            // Degraded (answered 200, shown in the dashboard), never unhealthy: the service's API does not need RabbitMQ.
             var health = await host.HealthAsync();
-            Assert.NotEqual(HealthStatus.Unhealthy, health.Status);
-            Assert.Equal(HealthStatus.Degraded, health.Entries["rabbitmq-bus"].Status);
+            Assert.Equal(HealthStatus.Degraded, health.Status);
+            Assert.Equal(HealthStatus.Degraded, health.Entries[BusHealthCheck.Name].Status);
         }
         finally
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using TTMall.Data;
 
@@ -43,6 +45,38 @@ public sealed class OutboxTests(MessagingFixture fixture)
         Assert.NotNull(sent.SentAt);
         Assert.Equal(sent.Id, (await check.Effects.SingleAsync(e => e.Run == run)).MessageId);
         Assert.Equal("TTMall.Messaging.Tests.Pinged, TTMall.Messaging.Tests", sent.Type);
+    }
+
+    [Fact]
+    public async Task A_write_to_the_outbox_wakes_the_relays_when_its_transaction_commits_and_not_before()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var host = await fixture.StartHostAsync(database, Service(), x => x.AddConsumer<PingedConsumer>());
+        await using var listener = new NpgsqlConnection(database);
+        await listener.OpenAsync();
+        var notifications = 0;
+        listener.Notification += (_, _) => Interlocked.Increment(ref notifications);
+        await using (var listen = new NpgsqlCommand("LISTEN ttmall_outbox", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        var run = Guid.NewGuid();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            // The service's own context, as an endpoint or a consumer uses it.
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            await db.InTransactionAsync(async ct =>
+            {
+                db.Publish(new Pinged(run, 1));
+                await db.SaveChangesAsync(ct);
+                Assert.False(await listener.WaitAsync(TimeSpan.FromMilliseconds(500), ct), "notified before the commit");
+            }, CancellationToken.None);
+        }
+
+        Assert.True(await listener.WaitAsync(TimeSpan.FromSeconds(5)), "not notified of the commit");
+        Assert.Equal(1, notifications);
+        await EffectsAsync(database, run, 1);
     }
 
     [Fact]
