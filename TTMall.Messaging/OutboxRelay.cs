@@ -63,6 +63,7 @@ public sealed partial class OutboxRelay<TContext>(
         {
             try
             {
+                using var untraced = MessagingTelemetry.Untraced();
                 if (time.GetUtcNow() >= nextPurge)
                 {
                     await PurgeAsync(stoppingToken);
@@ -184,6 +185,7 @@ public sealed partial class OutboxRelay<TContext>(
         {
             try
             {
+                using var untraced = MessagingTelemetry.Untraced();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
                 await db.Database.OpenConnectionAsync(stoppingToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -18,9 +19,17 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     private readonly ActivityListener _listener = new()
     {
-        ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or WriterSource,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or WriterSource or "Npgsql",
+        // As OpenTelemetry's default sampler: a child of an unrecorded parent is not recorded either.
+        Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            options.Parent != default && !options.Parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded)
+                ? ActivitySamplingResult.None
+                : ActivitySamplingResult.AllDataAndRecorded,
+        ActivityStopped = activity => Recorded.Enqueue(activity),
     };
+
+    /// <summary>Every recorded activity, in the order they stopped.</summary>
+    public static ConcurrentQueue<Activity> Recorded { get; } = new();
 
     public MallInfrastructureFixture Infrastructure { get; } = new();
 

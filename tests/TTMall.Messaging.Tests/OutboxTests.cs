@@ -163,6 +163,16 @@ public sealed class OutboxTests(MessagingFixture fixture)
         Assert.Equal(traceId, effect.TraceId);
     }
 
+    [Fact]
+    public async Task The_relays_polling_leaves_no_traces()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var host = await fixture.StartHostAsync(database, Service(), x => x.AddConsumer<PingedConsumer>());
+        MessagingFixture.Recorded.Clear();
+        await Task.Delay(OutboxRelay<TestDbContext>.PollInterval * 3);
+        Assert.DoesNotContain(MessagingFixture.Recorded, activity => activity.Source.Name == "Npgsql");
+    }
+
     internal static string Service() => $"test-{Guid.NewGuid():N}"[..13];
 
     internal static async Task<List<Effect>> EffectsAsync(string database, Guid run, int count)
