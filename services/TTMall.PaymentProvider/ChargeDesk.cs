@@ -24,7 +24,9 @@ public sealed class ChargeDesk(ProviderDbContext db, CardFingerprints fingerprin
             return new ChargeOutcome.TryAgain();
         }
 
-        var write = await db.OnceAsync(request, ct => RecordAsync(charge, key, ct), cancellationToken);
+        // Not cancelled when the caller goes away: a network that has begun a charge finishes it, and the caller
+        // learns of it by retrying with the same key. That is the case the checkout must survive.
+        var write = await db.OnceAsync(request, ct => RecordAsync(charge, key, ct), CancellationToken.None);
         if (write is not IdempotentWrite<ChargeDto>.Done done)
         {
             return new ChargeOutcome.KeyReused();

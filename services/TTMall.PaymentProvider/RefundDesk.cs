@@ -36,7 +36,8 @@ public sealed class RefundDesk(ProviderDbContext db, SandboxLatency latency, Tim
         IdempotentWrite<RefundDto> write;
         try
         {
-            write = await db.OnceAsync(request, ct => RecordAsync(chargeId, amount, ct), cancellationToken);
+            // As a charge: begun, it is finished whether or not the caller is still waiting.
+            write = await db.OnceAsync(request, ct => RecordAsync(chargeId, amount, ct), CancellationToken.None);
         }
         catch (Refusal refusal)
         {
