@@ -21,7 +21,7 @@ public sealed class ApiKeyAuthentication(
     /// <summary>Whose keys Idempotency-Keys belong to: there is one API key, the sandbox's.</summary>
     public const string Caller = "sandbox";
 
-    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(provider.Value.ApiKey));
+    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(provider.Value.ApiKey.Trim()));
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -69,6 +69,9 @@ public sealed class ChargeDesk(ProviderDbContext db, CardFingerprints fingerprin
     /// <summary>One more attempt under <paramref name="key"/>, counted in one statement so that attempts at the same moment each count.</summary>
     private async Task<int> CountAttemptAsync(string key, CancellationToken cancellationToken)
     {
+        // Counts of keys that never got their charge are forgotten with the keys themselves, after a day.
+        var forgotten = time.GetUtcNow() - IdempotencyKeys.Retention;
+        await db.TransientAttempts.Where(a => a.CreatedAt < forgotten).ExecuteDeleteAsync(cancellationToken);
         var counts = await db.Database.SqlQuery<int>(
             $"""
             INSERT INTO transient_attempts ("Owner", "Key", "Attempts", "CreatedAt")

@@ -53,6 +53,7 @@ public sealed class ProviderDbContext(DbContextOptions<ProviderDbContext> option
             attempt.HasKey(a => new { a.Owner, a.Key });
             attempt.Property(a => a.Owner).HasMaxLength(StoredIdempotencyKey.MaxOwnerLength);
             attempt.Property(a => a.Key).HasMaxLength(IdempotencyKeys.MaxKeyLength);
+            attempt.HasIndex(a => a.CreatedAt);
         });
 
         modelBuilder.Entity<SandboxSettings>(settings =>

@@ -181,6 +181,8 @@ namespace TTMall.PaymentProvider.Data.Migrations
 
                     b.HasKey("Owner", "Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("transient_attempts", (string)null);
                 });
 

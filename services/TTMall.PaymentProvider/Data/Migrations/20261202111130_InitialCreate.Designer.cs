@@ -12,7 +12,7 @@ using TTMall.PaymentProvider.Data;
 namespace TTMall.PaymentProvider.Data.Migrations
 {
     [DbContext(typeof(ProviderDbContext))]
-    [Migration("20261202104635_InitialCreate")]
+    [Migration("20261202111130_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -183,6 +183,8 @@ namespace TTMall.PaymentProvider.Data.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Owner", "Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("transient_attempts", (string)null);
                 });

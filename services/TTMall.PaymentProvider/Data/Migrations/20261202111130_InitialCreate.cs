@@ -117,6 +117,11 @@ namespace TTMall.PaymentProvider.Data.Migrations
                 name: "IX_refunds_ChargeId",
                 table: "refunds",
                 column: "ChargeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transient_attempts_CreatedAt",
+                table: "transient_attempts",
+                column: "CreatedAt");
         }
 
         /// <inheritdoc />
