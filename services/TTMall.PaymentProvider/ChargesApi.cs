@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TTMall.Data.Idempotency;
@@ -67,12 +68,14 @@ public static class ChargesApi
     }
 
     public static async Task<Results<Ok<ChargeList>, ValidationProblem>> ListAsync(
-        string? reference, ProviderDbContext db, CancellationToken cancellationToken)
+        [Description("The reference the charges were made with, 1 to 200 characters.")] string? reference,
+        ProviderDbContext db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(reference) || reference.Length > Charge.MaxReferenceLength)
+        // The same rule as when the charge was made, so the same text finds it.
+        var errors = new FieldErrors();
+        reference = errors.Text("reference", reference, Charge.MaxReferenceLength);
+        if (errors.Any)
         {
-            var errors = new FieldErrors();
-            errors.Add("reference", $"reference is required, 1 to {Charge.MaxReferenceLength} characters: the charges of one reference are listed.");
             return errors.ToProblem();
         }
 
@@ -84,7 +87,7 @@ public static class ChargesApi
     }
 
     public static async Task<Results<Ok<ChargeDto>, NotFound>> GetAsync(string id, ProviderDbContext db, CancellationToken cancellationToken) =>
-        await db.Charges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is { } charge
+        Ids.IsCharge(id) && await db.Charges.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken) is { } charge
             ? TypedResults.Ok(ChargeDesk.ToDto(charge))
             : TypedResults.NotFound();
 

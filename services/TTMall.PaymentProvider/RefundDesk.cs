@@ -20,9 +20,9 @@ public sealed class RefundDesk(ProviderDbContext db, SandboxLatency latency, Tim
         {
             errors.Add("charge", "charge is required: the id (ch_…) of the charge to refund.");
         }
-        else if (chargeId.Length > Charge.IdLength)
+        else if (!Ids.IsCharge(chargeId))
         {
-            errors.Add("charge", $"charge must be a charge id (ch_…), at most {Charge.IdLength} characters.");
+            errors.Add("charge", $"charge must be a charge id: {Ids.ChargePrefix} and 24 hexadecimal digits.");
         }
 
         var amount = errors.Amount("amount", input.Amount, required: false);

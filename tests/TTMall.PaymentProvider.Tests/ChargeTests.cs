@@ -87,22 +87,28 @@ public class ChargeTests(ProviderFixture provider)
         Assert.Empty(await http.ChargesAsync(reference));
     }
 
-    [Fact]
-    public async Task An_unknown_charge_is_404()
+    [Theory]
+    [InlineData("ch_000000000000000000000000")]
+    [InlineData("ch_x")]
+    [InlineData("CH_000000000000000000000000")]
+    public async Task An_unknown_charge_is_404(string id)
     {
         using var http = provider.Client();
 
-        using var response = await http.GetAsync("/v1/charges/ch_000000000000000000000000");
+        using var response = await http.GetAsync($"/v1/charges/{id}");
 
         await ProblemAssert.StatusAsync(response, HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Listing_charges_needs_a_reference()
+    [Theory]
+    [InlineData("")]
+    [InlineData("?reference=")]
+    [InlineData("?reference=%00")]
+    public async Task Listing_charges_needs_a_reference(string query)
     {
         using var http = provider.Client();
 
-        using var response = await http.GetAsync("/v1/charges");
+        using var response = await http.GetAsync("/v1/charges" + query);
 
         await ProblemAssert.FieldErrorsAsync(response, "reference");
     }

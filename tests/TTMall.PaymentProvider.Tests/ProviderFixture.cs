@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using TTMall.Hosting;
 using TTMall.PaymentProvider.Data;
 
@@ -28,15 +29,38 @@ public sealed class ProviderFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Infrastructure.InitializeAsync();
-        _service = new MallServiceHost<ProviderDbContext>(new Dictionary<string, string?>(Infrastructure.ConnectionStrings)
+        _service = new MallServiceHost<ProviderDbContext>(new Dictionary<string, string?>(Settings)
         {
-            ["Provider:ApiKey"] = ApiKey,
             // Everything is logged, so that a test can say no card number is logged at any level.
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Trace",
         });
         _service.Services.GetRequiredService<ILoggerFactory>().AddProvider(Logs);
+    }
+
+    /// <summary>What a provider host needs: the servers' connection strings and the API key.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(Infrastructure.ConnectionStrings)
+    {
+        ["Provider:ApiKey"] = ApiKey,
+    };
+
+    /// <summary>A new, empty database owned by the provider's role; returns the settings a provider host needs to use it.</summary>
+    public async Task<Dictionary<string, string?>> NewDatabaseAsync()
+    {
+        var name = $"provider_{Guid.NewGuid():N}"[..24];
+        var own = new NpgsqlConnectionStringBuilder(ConnectionString);
+        await using (var connection = new NpgsqlConnection(Infrastructure.PostgresSuperuser))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER \"{own.Username}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Dictionary<string, string?>(Settings)
+        {
+            [$"ConnectionStrings:{ProviderDbContext.ConnectionName}"] = new NpgsqlConnectionStringBuilder(own.ConnectionString) { Database = name }.ConnectionString,
+        };
     }
 
     public async Task DisposeAsync()

@@ -102,8 +102,10 @@ public class RefundTests(ProviderFixture provider)
 
     [Theory]
     [InlineData(null, 1.0, "charge")]
-    [InlineData("ch_x", 0.0, "amount")]
-    [InlineData("ch_x", 1.001, "amount")]
+    [InlineData("ch_x", 1.0, "charge")]
+    [InlineData("ch_00000000000000000000000\u0000", 1.0, "charge")]
+    [InlineData("ch_000000000000000000000000", 0.0, "amount")]
+    [InlineData("ch_000000000000000000000000", 1.001, "amount")]
     public async Task A_bad_refund_is_400_naming_the_field(string? charge, double amount, string field)
     {
         using var http = provider.Client();
