@@ -19,7 +19,9 @@ public sealed record MallInfrastructure(
     public const string UsersDb = "usersdb";
     public const string OrdersDb = "ordersdb";
     public const string PaymentsDb = "paymentsdb";
-    public static readonly IReadOnlyList<string> DatabaseNames = [ProductsDb, UsersDb, OrdersDb, PaymentsDb];
+    /// <summary>The payment provider's own store: in the story a third party's, here one more database on the same server.</summary>
+    public const string ProviderDb = "providerdb";
+    public static readonly IReadOnlyList<string> DatabaseNames = [ProductsDb, UsersDb, OrdersDb, PaymentsDb, ProviderDb];
 
     public IResourceBuilder<IResourceWithConnectionString> Database(string name) => Databases[name];
 }

@@ -22,7 +22,7 @@ public sealed class LocalMall : IAsyncDisposable
     {
     }
 
-    /// <summary>The connection string by the name services use: productsdb, usersdb, ordersdb, paymentsdb (each as its own role), redis, rabbitmq.</summary>
+    /// <summary>The connection string by the name services use: productsdb, usersdb, ordersdb, paymentsdb, providerdb (each as its own role), redis, rabbitmq.</summary>
     public string ConnectionString(string name) => _connectionStrings[name];
 
     /// <summary>The Postgres superuser's connection string, for tests that make databases; services never get it.</summary>

@@ -1,0 +1,3 @@
+namespace TTMall.PaymentProvider;
+
+public sealed record LatencyDto(int Milliseconds);
