@@ -6,22 +6,14 @@ using TTMall.Orders.Data;
 namespace TTMall.Orders;
 
 /// <summary>A payment attempt failed: the order keeps waiting for payment, with the reason for the shopper to see.</summary>
-public sealed class PaymentFailedConsumer : InboxConsumer<OrdersDbContext, PaymentFailed>
+public sealed class PaymentFailedConsumer(OrdersDbContext db, TimeProvider time)
+    : InboxConsumer<OrdersDbContext, PaymentFailed>(db)
 {
-    private readonly OrdersDbContext _db;
-    private readonly TimeProvider _time;
-
-    public PaymentFailedConsumer(OrdersDbContext db, TimeProvider time) : base(db)
-    {
-        _db = db;
-        _time = time;
-    }
-
     protected override async Task HandleAsync(PaymentFailed message, ConsumeContext<PaymentFailed> context, CancellationToken cancellationToken)
     {
-        if (await _db.LockOrderAsync(message.OrderId, cancellationToken) is { } order)
+        if (await Db.LockOrderAsync(message.OrderId, cancellationToken) is { } order)
         {
-            OrderTransitions.PaymentFailed(order, message.Reason ?? "The payment failed.", _time.GetUtcNow());
+            OrderTransitions.PaymentFailed(order, message.Reason ?? "The payment failed.", time.GetUtcNow());
         }
     }
 }
