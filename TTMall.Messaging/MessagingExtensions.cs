@@ -1,25 +1,101 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using TTMall.ServiceDefaults;
 
 namespace TTMall.Messaging;
 
 /// <summary>Wires a service to the mall's events: MassTransit over RabbitMQ, and for services with a database the outbox relay and the inbox.</summary>
 public static class MessagingExtensions
 {
+    public const string ConnectionName = "rabbitmq";
+
+    /// <summary>Overrides the queue-name prefix, which is otherwise the service's name (<c>products-order-submitted</c>).</summary>
+    public const string ServiceNameSetting = "Messaging:ServiceName";
+
     /// <summary>
-    /// MassTransit over the <c>rabbitmq</c> connection string (an amqp:// URI), the outbox relay for
-    /// <typeparamref name="TContext"/>, the consumers <paramref name="consumers"/> registers, endpoints by convention.
+    /// Bounded redelivery of a failing message, in process: a transient database error or a unique violation between
+    /// two replicas is usually over by the next try. After the last, MassTransit moves it to the queue's <c>_error</c> queue.
+    /// </summary>
+    public static readonly TimeSpan[] RetryIntervals =
+        [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    /// <summary>
+    /// MassTransit over the <c>rabbitmq</c> connection string (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI), the
+    /// outbox relay for <typeparamref name="TContext"/> (whose model must call <see cref="AddMessaging"/>), the consumers
+    /// <paramref name="consumers"/> registers (<c>x.AddConsumer&lt;...&gt;()</c>), endpoints by convention.
     /// </summary>
     public static IHostApplicationBuilder AddServiceMessaging<TContext>(this IHostApplicationBuilder builder,
-        Action<IBusRegistrationConfigurator>? consumers = null) where TContext : DbContext =>
-        throw new NotImplementedException();
+        Action<IBusRegistrationConfigurator>? consumers = null) where TContext : DbContext
+    {
+        builder.AddServiceMessaging(consumers);
+        // Singleton, as the options of the pooled contexts AddServiceDatabase registers are.
+        builder.Services.ConfigureDbContext<TContext>(
+            (_, options) => options.AddInterceptors(new OutboxNotifier()), ServiceLifetime.Singleton);
+        // After MassTransit's hosted service, so it stops first: nothing is half-published when the bus goes.
+        builder.Services.AddHostedService<OutboxRelay<TContext>>();
+        return builder;
+    }
 
-    /// <summary>The same without a database: consumers only, no outbox, no inbox.</summary>
+    /// <summary>The same without a database (carts): consumers only, no outbox, no inbox.</summary>
     public static IHostApplicationBuilder AddServiceMessaging(this IHostApplicationBuilder builder,
-        Action<IBusRegistrationConfigurator>? consumers = null) =>
-        throw new NotImplementedException();
+        Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        var broker = RabbitMqAddress.Parse(builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not set; it names the RabbitMQ server (amqp://user:password@host:port/)."));
+        var prefix = QueuePrefix(builder.Configuration[ServiceNameSetting]
+            ?? ServiceInstance.FromEnvironment(builder.Environment.ApplicationName).ServiceName);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMassTransit(x =>
+        {
+            // Each service gets its own queue per consumer, so two services consuming one event each get a copy,
+            // while the replicas of one service share it.
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            consumers?.Invoke(x);
+            // RabbitMQ away must not take the service out of rotation: its HTTP API works and writes to the outbox.
+            x.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "rabbitmq-bus";
+                health.MinimalFailureStatus = HealthStatus.Degraded;
+            });
+            x.UsingRabbitMq((context, bus) =>
+            {
+                bus.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
+                {
+                    host.Username(broker.Username);
+                    host.Password(broker.Password);
+                    // A publish completes when the broker has the message, so the relay marks only those sent.
+                    host.PublisherConfirmation = true;
+                });
+                bus.UseMessageRetry(retry => retry.Intervals(RetryIntervals));
+                bus.ConfigureEndpoints(context);
+            });
+        });
+        // The host does not wait for RabbitMQ: a service starts and serves while the broker is away.
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = false;
+            options.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        return builder;
+    }
 
     /// <summary>The outbox and inbox tables in a service's model (each service then adds an EF migration).</summary>
-    public static ModelBuilder AddMessaging(this ModelBuilder modelBuilder) => throw new NotImplementedException();
+    public static ModelBuilder AddMessaging(this ModelBuilder modelBuilder)
+    {
+        MessagingTables.Configure(modelBuilder);
+        return modelBuilder;
+    }
+
+    /// <summary>"products" for products, "products" for TTMall.Products outside the AppHost.</summary>
+    internal static string QueuePrefix(string serviceName)
+    {
+        var name = serviceName.StartsWith("TTMall.", StringComparison.OrdinalIgnoreCase) ? serviceName["TTMall.".Length..] : serviceName;
+        return KebabCaseEndpointNameFormatter.Instance.SanitizeName(name.Replace('.', '-'));
+    }
 }

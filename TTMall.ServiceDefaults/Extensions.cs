@@ -25,6 +25,12 @@ public static class ServiceDefaultsExtensions
     private const string HealthPath = "/health";
     private const string AlivePath = "/alive";
 
+    /// <summary>MassTransit's activity source and meter (publish, send, consume), by name: this project does not reference it.</summary>
+    private const string MassTransitDiagnostics = "MassTransit";
+
+    /// <summary>TTMall.Messaging's relay, whose activity carries a checkout's trace from the outbox row to MassTransit's publish.</summary>
+    private const string OutboxRelayDiagnostics = "TTMall.Messaging";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -104,9 +110,12 @@ public static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(MassTransitDiagnostics))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
+                .AddSource(MassTransitDiagnostics)
+                .AddSource(OutboxRelayDiagnostics)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes run every few seconds; tracing them buries the real requests.
                     options.Filter = context =>

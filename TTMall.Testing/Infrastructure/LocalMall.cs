@@ -77,6 +77,31 @@ public sealed class LocalMall : IAsyncDisposable
         PostgresSuperuser = await mall.Postgres.Resource.GetConnectionStringAsync(timeout.Token) ?? throw new InvalidOperationException("postgres has no connection string");
     }
 
+    /// <summary>
+    /// Stops one server (<c>postgres</c>, <c>redis</c>, <c>rabbitmq</c>) as a person would from the dashboard, for tests
+    /// of what a service does while it is away; <see cref="StartResourceAsync"/> brings it back on the same port.
+    /// </summary>
+    public Task StopResourceAsync(string resource, CancellationToken cancellationToken = default) =>
+        CommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+
+    /// <summary>Starts a server stopped by <see cref="StopResourceAsync"/> and waits until it is healthy again.</summary>
+    public async Task StartResourceAsync(string resource, CancellationToken cancellationToken = default)
+    {
+        await CommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+        await App.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(resource, cancellationToken);
+    }
+
+    private async Task CommandAsync(string resource, string command, CancellationToken cancellationToken)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, command, cancellationToken);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} {resource}: {result.Message}");
+        }
+    }
+
+    private DistributedApplication App => _app ?? throw new InvalidOperationException("The infrastructure is not started.");
+
     public async ValueTask DisposeAsync()
     {
         // Postgres stops "smart": it waits for its clients, and this process's connection pools are clients.

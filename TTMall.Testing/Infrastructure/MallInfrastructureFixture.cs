@@ -13,6 +13,12 @@ public sealed class MallInfrastructureFixture : IAsyncLifetime
 
     public string PostgresSuperuser => Mall.PostgresSuperuser;
 
+    /// <inheritdoc cref="LocalMall.StopResourceAsync"/>
+    public Task StopResourceAsync(string resource, CancellationToken cancellationToken = default) => Mall.StopResourceAsync(resource, cancellationToken);
+
+    /// <inheritdoc cref="LocalMall.StartResourceAsync"/>
+    public Task StartResourceAsync(string resource, CancellationToken cancellationToken = default) => Mall.StartResourceAsync(resource, cancellationToken);
+
     public async Task InitializeAsync() => _mall = await LocalMall.StartAsync();
 
     public async Task DisposeAsync()

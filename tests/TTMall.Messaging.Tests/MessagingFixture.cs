@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace TTMall.Messaging.Tests;
+
+/// <summary>
+/// Real Postgres and RabbitMQ for the whole assembly (they take ~10 s to start), and an activity listener that records
+/// MassTransit's, the relay's and the tests' activities, as the dashboard's OpenTelemetry would.
+/// </summary>
+public sealed class MessagingFixture : IAsyncLifetime
+{
+    public static readonly ActivitySource Writer = new("TTMall.Messaging.Tests");
+
+    private readonly ActivityListener _listener = new()
+    {
+        ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName || source == Writer,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    public MallInfrastructureFixture Infrastructure { get; } = new();
+
+    public string RabbitMq => Infrastructure.ConnectionString(MessagingExtensions.ConnectionName);
+
+    public async Task InitializeAsync()
+    {
+        ActivitySource.AddActivityListener(_listener);
+        await Infrastructure.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _listener.Dispose();
+        await Infrastructure.DisposeAsync();
+    }
+
+    /// <summary>A new database with the test model (outbox and inbox included); returns its connection string.</summary>
+    public async Task<string> NewDatabaseAsync()
+    {
+        var name = $"messaging_{Guid.NewGuid():N}"[..26];
+        var owner = new NpgsqlConnectionStringBuilder(Infrastructure.ConnectionString("productsdb"));
+        await using (var connection = new NpgsqlConnection(Infrastructure.PostgresSuperuser))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER \"{owner.Username}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(owner.ConnectionString) { Database = name }.ConnectionString;
+        await using var db = Database(database);
+        await db.Database.EnsureCreatedAsync();
+        return database;
+    }
+
+    /// <summary>A context straight on a database, as a writer without a running host, or to check what was written.</summary>
+    public static TestDbContext Database(string connectionString) =>
+        new(new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(connectionString).Options);
+
+    /// <summary>A service's host over <paramref name="database"/>: relay, bus, and the consumers given, queues named after <paramref name="service"/>.</summary>
+    public Task<MessagingHost> StartHostAsync(string database, string service, Action<IBusRegistrationConfigurator> consumers) =>
+        MessagingHost.StartAsync(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{TestDbContext.ConnectionName}"] = database,
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = RabbitMq,
+            [MessagingExtensions.ServiceNameSetting] = service,
+        }, consumers);
+}
+
+[CollectionDefinition(Name)]
+public sealed class MessagingCollection : ICollectionFixture<MessagingFixture>
+{
+    public const string Name = "messaging";
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TTMall.Data;
+
+namespace TTMall.Messaging.Tests;
+
+/// <summary>RabbitMQ stopped under a running service: events written meanwhile wait in the outbox and all go out once it is back; the service stays healthy.</summary>
+[Collection(MessagingCollection.Name)]
+public sealed class OutageTests(MessagingFixture fixture)
+{
+    [Fact]
+    public async Task Events_written_while_RabbitMQ_is_down_are_all_delivered_once_it_is_back_and_health_stays_up()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        await using var host = await fixture.StartHostAsync(database, OutboxTests.Service(), x => x.AddConsumer<PingedConsumer>());
+        var run = Guid.NewGuid();
+        await Write(database, run, 1);
+        await OutboxTests.EffectsAsync(database, run, 1);
+
+        await fixture.Infrastructure.StopResourceAsync(MessagingExtensions.ConnectionName);
+        try
+        {
+            for (var n = 2; n <= 11; n++)
+            {
+                await Write(database, run, n);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await using (var db = MessagingFixture.Database(database))
+            {
+                Assert.Equal(10, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
+            }
+
+            var health = await host.HealthAsync();
+            Assert.NotEqual(HealthStatus.Unhealthy, health.Status);
+            Assert.Equal(HealthStatus.Degraded, health.Entries["rabbitmq-bus"].Status);
+        }
+        finally
+        {
+            await fixture.Infrastructure.StartResourceAsync(MessagingExtensions.ConnectionName);
+        }
+
+        var effects = await OutboxTests.EffectsAsync(database, run, 11);
+        Assert.Equal(Enumerable.Range(1, 11), effects.Select(e => e.Number).Order());
+        await OutboxTests.UnsentAsync(database, 0);
+        await Eventually.HoldsAsync(async () => (await host.HealthAsync()).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(30), "healthy again");
+    }
+
+    private static async Task Write(string database, Guid run, int number)
+    {
+        await using var db = MessagingFixture.Database(database);
+        await db.InTransactionAsync(ct =>
+        {
+            db.Publish(new Pinged(run, number));
+            return db.SaveChangesAsync(ct);
+        }, CancellationToken.None);
+    }
+}

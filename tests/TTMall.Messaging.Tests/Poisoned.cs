@@ -1,0 +1,4 @@
+namespace TTMall.Messaging.Tests;
+
+/// <summary>An event whose consumer always fails.</summary>
+public sealed record Poisoned(Guid Run);
