@@ -12,9 +12,19 @@ public static class OrderTransitions
     public const string CancelledByShopper = "Cancelled by the shopper.";
     public const string PaymentDeadlinePassed = "The payment deadline passed before the order was paid.";
 
-    /// <summary>Submitted → AwaitingPayment: the stock is held, the shopper has <paramref name="paymentTime"/> to pay.</summary>
-    public static bool StockReserved(Order order, DateTimeOffset now, TimeSpan paymentTime)
+    /// <summary>
+    /// Submitted → AwaitingPayment: the stock is held, the shopper has <paramref name="paymentTime"/> to pay. A reservation
+    /// for an order cancelled meanwhile changes nothing, but the cancellation is announced again: the products service
+    /// may have reserved after it handled the first announcement, and it releases what it holds for the order.
+    /// </summary>
+    public static bool StockReserved(OrdersDbContext db, Order order, DateTimeOffset now, TimeSpan paymentTime)
     {
+        if (order.Status == OrderStatus.Cancelled)
+        {
+            OrderEvents.Cancelled(db, order, order.CancelReason ?? CancelledByShopper, wasPaid: false);
+            return true;
+        }
+
         if (order.Status != OrderStatus.Submitted)
         {
             return false;

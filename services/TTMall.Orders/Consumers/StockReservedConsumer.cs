@@ -14,7 +14,7 @@ public sealed class StockReservedConsumer(OrdersDbContext db, TimeProvider time,
     {
         if (await Db.LockOrderAsync(message.OrderId, cancellationToken) is { } order)
         {
-            OrderTransitions.StockReserved(order, time.GetUtcNow(), options.CurrentValue.PaymentDeadline);
+            OrderTransitions.StockReserved(Db, order, time.GetUtcNow(), options.CurrentValue.PaymentDeadline);
         }
     }
 }
