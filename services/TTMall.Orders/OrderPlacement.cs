@@ -120,7 +120,7 @@ public sealed class OrderPlacement(OrdersDbContext db, ServiceReads reads, TimeP
                 new() { ["currentTotal"] = total, ["expectedTotal"] = expected });
         }
 
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToStored();
         var order = new Order
         {
             Id = Guid.CreateVersion7(now),

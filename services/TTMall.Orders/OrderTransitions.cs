@@ -19,6 +19,7 @@ public static class OrderTransitions
     /// </summary>
     public static bool StockReserved(OrdersDbContext db, Order order, DateTimeOffset now, TimeSpan paymentTime)
     {
+        now = now.ToStored();
         if (order.Status == OrderStatus.Cancelled)
         {
             OrderEvents.Cancelled(db, order, order.CancelReason ?? CancelledByShopper, wasPaid: false);
@@ -31,7 +32,7 @@ public static class OrderTransitions
         }
 
         order.Status = OrderStatus.AwaitingPayment;
-        order.PaymentDeadline = now + paymentTime;
+        order.PaymentDeadline = (now + paymentTime).ToStored();
         order.UpdatedAt = now;
         return true;
     }
@@ -39,6 +40,7 @@ public static class OrderTransitions
     /// <summary>Submitted → Cancelled: some products could not be reserved; the reason names them.</summary>
     public static bool StockRejected(OrdersDbContext db, Order order, IReadOnlyList<int> productIds, string reason, DateTimeOffset now)
     {
+        now = now.ToStored();
         if (order.Status != OrderStatus.Submitted)
         {
             return false;
@@ -58,6 +60,7 @@ public static class OrderTransitions
     /// </summary>
     public static bool PaymentSucceeded(OrdersDbContext db, Order order, Guid paymentId, decimal amount, DateTimeOffset now)
     {
+        now = now.ToStored();
         if (order.Status == OrderStatus.Paid && order.PaymentId == paymentId)
         {
             // The same payment reported again: it already paid this order.
@@ -93,6 +96,7 @@ public static class OrderTransitions
     /// <summary>The order stays AwaitingPayment (the shopper may pay again); the reason is kept to show them.</summary>
     public static bool PaymentFailed(Order order, string reason, DateTimeOffset now)
     {
+        now = now.ToStored();
         if (order.Status != OrderStatus.AwaitingPayment)
         {
             return false;
@@ -106,6 +110,7 @@ public static class OrderTransitions
     /// <summary>AwaitingPayment → Cancelled once the deadline has passed; the stock is released.</summary>
     public static bool DeadlinePassed(OrdersDbContext db, Order order, DateTimeOffset now)
     {
+        now = now.ToStored();
         if (order.Status != OrderStatus.AwaitingPayment || order.PaymentDeadline is not { } deadline || deadline >= now)
         {
             return false;
@@ -121,6 +126,7 @@ public static class OrderTransitions
     /// </summary>
     public static bool CancelledByOwner(OrdersDbContext db, Order order, DateTimeOffset now)
     {
+        now = now.ToStored();
         if (order.Status == OrderStatus.Cancelled)
         {
             return false;

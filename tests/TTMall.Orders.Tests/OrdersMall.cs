@@ -83,11 +83,11 @@ public sealed class OrdersMall : IAsyncLifetime
         return http;
     }
 
-    /// <summary>A signed-up, signed-in shopper with one address and an empty cart.</summary>
-    public async Task<TestShopper> NewShopperAsync(string name = "buyer")
+    /// <summary>A signed-up, signed-in shopper with one address (to <paramref name="recipient"/>) and an empty cart.</summary>
+    public async Task<TestShopper> NewShopperAsync(string recipient = "张三")
     {
-        var signedIn = await Users.NewShopperAsync(name);
-        var address = await signedIn.Http.AddAddressAsync(Api.Address(name));
+        var signedIn = await Users.NewShopperAsync("buyer");
+        var address = await signedIn.Http.AddAddressAsync(Api.Address(recipient));
         var token = signedIn.Tokens.AccessToken;
         var cart = Carts.CreateClient();
         cart.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
