@@ -51,11 +51,7 @@ public sealed class OrdersMall : IAsyncLifetime
         _carts = new MallServiceHost<CartStore>(_infrastructure.ConnectionStrings
             .Append(new("Services:products:http:0", Address(_products)))
             .ToDictionary());
-        _orders = new MallServiceHost<OrdersDbContext>(_infrastructure.ConnectionStrings
-            .Append(new("Services:products:http:0", Address(_products)))
-            .Append(new("Services:users:http:0", Address(_users)))
-            .Append(new("Services:carts:http:0", Address(_carts)))
-            .ToDictionary());
+        _orders = StartOrders();
 
         // A payment for an order that does not exist is sent back: once that round trip works, orders' queues are
         // bound and its outbox is relayed, so no event a test publishes is lost to an endpoint not yet there.
@@ -71,10 +67,26 @@ public sealed class OrdersMall : IAsyncLifetime
             "orders answers a stray payment with a refund request");
     }
 
-    /// <summary>A client of the orders service that sends <paramref name="token"/>, if any.</summary>
-    public HttpClient OrdersClient(string? token)
+    /// <summary>
+    /// An orders replica on the same ordersdb and RabbitMQ, reading from the same carts, users and products, unless
+    /// <paramref name="down"/> names one of them: that one's address then has nothing listening.
+    /// </summary>
+    public MallServiceHost<OrdersDbContext> StartOrders(string? down = null)
     {
-        var http = Orders.CreateClient();
+        string At<T>(string service, MallServiceHost<T>? host) where T : class =>
+            service == down ? $"http://127.0.0.1:{FreePort.OnLoopback()}" : Address(host ?? throw NotStarted());
+
+        return new(_infrastructure.ConnectionStrings
+            .Append(new("Services:products:http:0", At("products", _products)))
+            .Append(new("Services:users:http:0", At("users", _users)))
+            .Append(new("Services:carts:http:0", At("carts", _carts)))
+            .ToDictionary());
+    }
+
+    /// <summary>A client of the orders service that sends <paramref name="token"/>, if any.</summary>
+    public HttpClient OrdersClient(string? token, MallServiceHost<OrdersDbContext>? orders = null)
+    {
+        var http = (orders ?? Orders).CreateClient();
         if (token is not null)
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
