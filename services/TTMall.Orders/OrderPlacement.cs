@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TTMall.Data.Idempotency;
 using TTMall.Orders.Data;
@@ -116,7 +117,8 @@ public sealed class OrderPlacement(OrdersDbContext db, ServiceReads reads, TimeP
         {
             throw Refuse(
                 "prices-changed", "Prices changed",
-                $"The total is now {total:0.00} CNY, not {expected:0.00} CNY: prices changed since you looked. Check the order and place it again.",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The total is now {total:0.00} CNY, not {expected:0.00} CNY: prices changed since you looked. Check the order and place it again."),
                 new() { ["currentTotal"] = total, ["expectedTotal"] = expected });
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TTMall.Orders.Data;
 
 namespace TTMall.Orders;
@@ -80,7 +81,8 @@ public static class OrderTransitions
 
         if (amount != order.Total)
         {
-            OrderEvents.RefundRequested(db, paymentId, order.Id, $"The payment of {amount} does not match the order's total of {order.Total}.");
+            OrderEvents.RefundRequested(db, paymentId, order.Id,
+                string.Create(CultureInfo.InvariantCulture, $"The payment of {amount:0.00} CNY does not match the order's total of {order.Total:0.00} CNY."));
             return true;
         }
 

@@ -71,6 +71,20 @@ public sealed class TransitionTests(OrdersMall mall)
     }
 
     [Fact]
+    public async Task A_payment_of_another_amount_is_sent_back_and_the_order_still_awaits_payment()
+    {
+        var (shopper, order) = await AwaitingPaymentAsync();
+        using var owned = shopper;
+        var wrong = new PaymentSucceeded(Guid.NewGuid(), order.Id, shopper.Id, order.Total - 0.01m);
+
+        await mall.Bus.PublishAsync(wrong);
+
+        await mall.Bus.WaitForAsync<PaymentRefundRequested>(e => e.PaymentId == wrong.PaymentId);
+        Assert.Equal(OrderStatus.AwaitingPayment, (await shopper.GetOrderAsync(order.Id)).Status);
+        Assert.Empty(mall.Bus.Seen<OrderPaid>(e => e.OrderId == order.Id));
+    }
+
+    [Fact]
     public async Task A_failed_payment_leaves_the_order_awaiting_payment_with_the_reason_and_it_can_still_be_paid()
     {
         var (shopper, order) = await AwaitingPaymentAsync();
