@@ -14,6 +14,8 @@ public static class MessagingExtensions
 {
     public const string ConnectionName = "rabbitmq";
 
+    private const string MassTransitHealthCheck = "masstransit-bus";
+
     /// <summary>Overrides the queue-name prefix, which is otherwise the service's name (<c>products-order-submitted</c>).</summary>
     public const string ServiceNameSetting = "Messaging:ServiceName";
 
@@ -57,10 +59,10 @@ public static class MessagingExtensions
             // while the replicas of one service share it.
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
             consumers?.Invoke(x);
-            // RabbitMQ away must not take the service out of rotation: its HTTP API works and writes to the outbox.
+            // Replaced below by BusHealthCheck, which reports the bus starting up as such rather than degraded.
             x.ConfigureHealthCheckOptions(health =>
             {
-                health.Name = "rabbitmq-bus";
+                health.Name = MassTransitHealthCheck;
                 health.MinimalFailureStatus = HealthStatus.Degraded;
             });
             x.UsingRabbitMq((context, bus) =>
@@ -76,6 +78,17 @@ public static class MessagingExtensions
                 bus.ConfigureEndpoints(context);
             });
         });
+        // RabbitMQ away must not take the service out of rotation: its HTTP API works and writes to the outbox.
+        builder.Services.TryAddSingleton<BusHealthCheck>();
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Name == MassTransitHealthCheck).ToList())
+            {
+                options.Registrations.Remove(registration);
+            }
+        });
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            BusHealthCheck.Name, services => services.GetRequiredService<BusHealthCheck>(), HealthStatus.Degraded, ["ready", "rabbitmq"]));
         // The host does not wait for RabbitMQ: a service starts and serves while the broker is away.
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {

@@ -11,11 +11,14 @@ namespace TTMall.Messaging.Tests;
 /// </summary>
 public sealed class MessagingFixture : IAsyncLifetime
 {
-    public static readonly ActivitySource Writer = new("TTMall.Messaging.Tests");
+    private const string WriterSource = "TTMall.Messaging.Tests";
+
+    /// <summary>Where a test's "request" activity comes from; matched by name, since it is created after the listener.</summary>
+    public static readonly ActivitySource Writer = new(WriterSource);
 
     private readonly ActivityListener _listener = new()
     {
-        ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName || source == Writer,
+        ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or WriterSource,
         Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
     };
 
@@ -58,13 +61,15 @@ public sealed class MessagingFixture : IAsyncLifetime
         new(new DbContextOptionsBuilder<TestDbContext>().UseNpgsql(connectionString).Options);
 
     /// <summary>A service's host over <paramref name="database"/>: relay, bus, and the consumers given, queues named after <paramref name="service"/>.</summary>
-    public Task<MessagingHost> StartHostAsync(string database, string service, Action<IBusRegistrationConfigurator> consumers) =>
+    /// <param name="rabbitMq">Another broker address than the running one (one where nothing listens).</param>
+    public Task<MessagingHost> StartHostAsync(
+        string database, string service, Action<IBusRegistrationConfigurator> consumers, string? rabbitMq = null) =>
         MessagingHost.StartAsync(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{TestDbContext.ConnectionName}"] = database,
-            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = RabbitMq,
+            [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = rabbitMq ?? RabbitMq,
             [MessagingExtensions.ServiceNameSetting] = service,
-        }, consumers);
+        }, consumers, waitForBus: rabbitMq is null);
 }
 
 [CollectionDefinition(Name)]

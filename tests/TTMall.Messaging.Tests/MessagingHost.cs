@@ -16,7 +16,9 @@ public sealed class MessagingHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<MessagingHost> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> consumers)
+    /// <param name="waitForBus">Whether to wait until the bus is connected (RabbitMQ reachable) before returning.</param>
+    public static async Task<MessagingHost> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, Action<IBusRegistrationConfigurator> consumers, bool waitForBus = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -24,10 +26,21 @@ public sealed class MessagingHost : IAsyncDisposable
             ApplicationName = "TTMall.Messaging.Tests",
         });
         builder.Configuration.AddInMemoryCollection(settings);
+        // AddServiceDatabase answers requests made while the database is away with a problem; this host takes none.
+        builder.Services.AddProblemDetails();
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.ConnectionName, "test effects");
         builder.AddServiceMessaging<TestDbContext>(consumers);
         var host = builder.Build();
         await host.StartAsync();
+        // The bus connects in the background (a service starts while RabbitMQ is away); a test publishing at once
+        // would otherwise publish before its queue is bound and lose the message, as no service ever does (queues last).
+        if (!waitForBus)
+        {
+            return new MessagingHost(host);
+        }
+
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, ready.Token);
         return new MessagingHost(host);
     }
 

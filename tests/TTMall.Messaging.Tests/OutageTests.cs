@@ -46,6 +46,24 @@ public sealed class OutageTests(MessagingFixture fixture)
         await Eventually.HoldsAsync(async () => (await host.HealthAsync()).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(30), "healthy again");
     }
 
+    [Fact]
+    public async Task A_service_starts_and_writes_events_while_RabbitMQ_cannot_be_reached_and_is_healthy_while_it_connects()
+    {
+        var database = await fixture.NewDatabaseAsync();
+        var nowhere = new UriBuilder(fixture.RabbitMq) { Port = FreePort.OnLoopback() }.Uri.ToString();
+        await using var host = await fixture.StartHostAsync(database, OutboxTests.Service(), x => x.AddConsumer<PingedConsumer>(), nowhere);
+
+        // Starting: the bus has not connected yet, which is no reason for a warning or for leaving rotation.
+        Assert.Equal(HealthStatus.Healthy, (await host.HealthAsync()).Status);
+        await Write(database, Guid.NewGuid(), 1);
+
+        // Still unreachable after the start-up grace: degraded (shown, and answered 200), never unhealthy.
+        await Eventually.HoldsAsync(async () => (await host.HealthAsync()).Status == HealthStatus.Degraded,
+            BusHealthCheck.StartGrace + TimeSpan.FromSeconds(10), "degraded once the grace is over");
+        await using var db = MessagingFixture.Database(database);
+        Assert.Equal(1, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
+    }
+
     private static async Task Write(string database, Guid run, int number)
     {
         await using var db = MessagingFixture.Database(database);
