@@ -17,7 +17,29 @@ public sealed partial class PaymentProviderClient(HttpClient http, IOptions<Paym
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Attempts at one charge within one request: the provider's transient failures (503) are asked again at once.</summary>
+    public const int MaxAttempts = 3;
+
     public async Task<ChargeOutcome> ChargeAsync(Guid paymentId, Guid orderId, decimal amount, PaymentCard card, CancellationToken cancellationToken)
+    {
+        ChargeOutcome outcome = new ChargeOutcome.Unknown("The provider was not asked.");
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            (outcome, var retryAfter) = await ChargeOnceAsync(paymentId, orderId, amount, card, cancellationToken);
+            if (retryAfter is not { } delay || attempt == MaxAttempts)
+            {
+                break;
+            }
+
+            await Task.Delay(delay, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    /// <returns>The outcome, and when the provider said it failed transiently, how long to wait before asking again.</returns>
+    private async Task<(ChargeOutcome Outcome, TimeSpan? RetryAfter)> ChargeOnceAsync(
+        Guid paymentId, Guid orderId, decimal amount, PaymentCard card, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Post, "v1/charges", $"charge-{paymentId:N}", new
         {
@@ -31,28 +53,31 @@ public sealed partial class PaymentProviderClient(HttpClient http, IOptions<Paym
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await http.SendAsync(request, timeout.Token);
-            if (response.StatusCode == HttpStatusCode.Created)
+            switch (response.StatusCode)
             {
-                var charge = await response.Content.ReadFromJsonAsync<ChargeResponse>(Json, timeout.Token);
-                return charge?.Id is { Length: > 0 } id
-                    ? new ChargeOutcome.Charged(id)
-                    : new ChargeOutcome.Unknown("The provider's answer had no charge id.");
+                case HttpStatusCode.Created:
+                    var charge = await response.Content.ReadFromJsonAsync<ChargeResponse>(Json, timeout.Token);
+                    return (charge?.Id is { Length: > 0 } id
+                        ? new ChargeOutcome.Charged(id)
+                        : new ChargeOutcome.Unknown("The provider's answer had no charge id."), null);
+                case HttpStatusCode.PaymentRequired:
+                    var problem = await response.Content.ReadFromJsonAsync<ProviderProblem>(Json, timeout.Token);
+                    return (new ChargeOutcome.Declined(problem?.Detail ?? problem?.Title ?? "The card was declined."), null);
+                case HttpStatusCode.ServiceUnavailable:
+                    var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(200);
+                    return (new ChargeOutcome.Unknown("The card network failed transiently."), wait < MaxRetryAfter ? wait : MaxRetryAfter);
+                default:
+                    LogUnexpected(logger, paymentId, (int)response.StatusCode);
+                    return (new ChargeOutcome.Unknown($"The provider answered {(int)response.StatusCode}."), null);
             }
-
-            if (response.StatusCode == HttpStatusCode.PaymentRequired)
-            {
-                var problem = await response.Content.ReadFromJsonAsync<ProviderProblem>(Json, timeout.Token);
-                return new ChargeOutcome.Declined(problem?.Detail ?? problem?.Title ?? "The card was declined.");
-            }
-
-            LogUnexpected(logger, paymentId, (int)response.StatusCode);
-            return new ChargeOutcome.Unknown($"The provider answered {(int)response.StatusCode}.");
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
         {
-            return new ChargeOutcome.Unknown(e is OperationCanceledException ? "The provider did not answer in time." : "The provider could not be reached.");
+            return (new ChargeOutcome.Unknown(e is OperationCanceledException ? "The provider did not answer in time." : "The provider could not be reached."), null);
         }
     }
+
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(1);
 
     /// <returns>The refund's id.</returns>
     /// <exception cref="HttpRequestException">The provider did not confirm it: the message is delivered again, and the same key asks again.</exception>
@@ -91,7 +116,7 @@ public sealed partial class PaymentProviderClient(HttpClient http, IOptions<Paym
                 return new ChargeOutcome.Unknown($"The provider answered {(int)response.StatusCode}.");
             }
 
-            var charges = await response.Content.ReadFromJsonAsync<List<ChargeResponse>>(Json, timeout.Token) ?? [];
+            var charges = (await response.Content.ReadFromJsonAsync<ChargeList>(Json, timeout.Token))?.Items ?? [];
             return charges.FirstOrDefault(c => c.Status == "succeeded") is { Id: { Length: > 0 } id }
                 ? new ChargeOutcome.Charged(id)
                 : charges.Count > 0
@@ -120,6 +145,8 @@ public sealed partial class PaymentProviderClient(HttpClient http, IOptions<Paym
     private static partial void LogUnexpected(ILogger logger, Guid paymentId, int status);
 
     private sealed record ChargeResponse(string? Id, string? Status);
+
+    private sealed record ChargeList(List<ChargeResponse>? Items);
 
     private sealed record RefundResponse(string? Id, string? Status);
 
