@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using TTMall.Data;
 using TTMall.Data.Idempotency;
+using TTMall.Messaging;
 using TTMall.Products.Data;
+using TTMall.Products.Stock;
 
 namespace TTMall.Products;
 
@@ -17,6 +19,12 @@ public static class ProductsServiceExtensions
         builder.Services.AddSingleton<ProductDetails>();
         builder.Services.AddScoped<ProductSearch>();
         builder.Services.AddScoped<ReviewWriter>();
+        builder.Services.AddScoped<StockKeeper>();
+        builder.AddServiceMessaging<ProductsDbContext>(consumers =>
+        {
+            consumers.AddConsumer<OrderSubmittedConsumer>();
+            consumers.AddConsumer<OrderCancelledConsumer>();
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

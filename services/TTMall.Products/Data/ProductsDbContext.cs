@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
 using TTMall.Data.Idempotency;
+using TTMall.Messaging;
 
 namespace TTMall.Products.Data;
 
@@ -16,9 +17,10 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
     public DbSet<Category> Categories => Set<Category>();
     public DbSet<Brand> Brands => Set<Brand>();
     public DbSet<Review> Reviews => Set<Review>();
+    public DbSet<OrderStock> OrderStock => Set<OrderStock>();
 
-    // Readable Chinese in the jsonb column, as in the API.
-    private static readonly JsonSerializerOptions SpecsJson = new(JsonSerializerDefaults.Web)
+    // Readable Chinese in the jsonb columns, as in the API.
+    private static readonly JsonSerializerOptions JsonColumns = new(JsonSerializerDefaults.Web)
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
@@ -62,8 +64,8 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
             product.Property(p => p.Specs)
                 .HasColumnType("jsonb")
                 .HasConversion(
-                    specs => JsonSerializer.Serialize(specs, SpecsJson),
-                    json => JsonSerializer.Deserialize<List<ProductSpec>>(json, SpecsJson) ?? new List<ProductSpec>(),
+                    specs => JsonSerializer.Serialize(specs, JsonColumns),
+                    json => JsonSerializer.Deserialize<List<ProductSpec>>(json, JsonColumns) ?? new List<ProductSpec>(),
                     new ValueComparer<List<ProductSpec>>(
                         (a, b) => a!.SequenceEqual(b!),
                         specs => specs.Aggregate(0, (hash, spec) => HashCode.Combine(hash, spec.GetHashCode())),
@@ -92,7 +94,24 @@ public sealed class ProductsDbContext(DbContextOptions<ProductsDbContext> option
             review.HasIndex(r => new { r.ProductId, r.CreatedAt, r.Id }).IsDescending(false, true, true);
         });
 
+        modelBuilder.Entity<OrderStock>(stock =>
+        {
+            stock.ToTable("order_stock");
+            stock.HasKey(s => s.OrderId);
+            stock.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            stock.Property(s => s.Held)
+                .HasColumnType("jsonb")
+                .HasConversion(
+                    held => JsonSerializer.Serialize(held, JsonColumns),
+                    json => JsonSerializer.Deserialize<List<HeldStock>>(json, JsonColumns) ?? new List<HeldStock>(),
+                    new ValueComparer<List<HeldStock>>(
+                        (a, b) => a!.SequenceEqual(b!),
+                        held => held.Aggregate(0, (hash, h) => HashCode.Combine(hash, h.GetHashCode())),
+                        held => held.ToList()));
+        });
+
         modelBuilder.AddIdempotencyKeys();
+        modelBuilder.AddMessaging();
     }
 }
 

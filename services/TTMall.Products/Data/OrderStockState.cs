@@ -1,0 +1,8 @@
+namespace TTMall.Products.Data;
+
+public enum OrderStockState
+{
+    Reserved,
+    Rejected,
+    Released,
+}
