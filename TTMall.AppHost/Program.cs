@@ -10,9 +10,10 @@ var mall = builder.AddMallInfrastructure();
 // others, and the keys access tokens are signed and checked with.
 var platform = builder.AddMallPlatform<Projects.TTMall_Discovery>(mall.Settings);
 
-// Every service runs as TTMall:Replicas replicas (default 2).
+// Every service runs as TTMall:Replicas replicas (default 2); events between them go through RabbitMQ.
 builder.AddMallService<Projects.TTMall_Products>("products", platform)
-    .WithStore(mall.Database(MallInfrastructure.ProductsDb));
+    .WithStore(mall.Database(MallInfrastructure.ProductsDb))
+    .WithStore(mall.RabbitMq);
 
 // demo@ttmall.local signs in with the generated password shown under Parameters in the dashboard.
 var demoPassword = builder.AddParameter("users-demo-password",
@@ -24,6 +25,17 @@ builder.AddMallService<Projects.TTMall_Users>("users", platform)
 
 builder.AddMallService<Projects.TTMall_Carts>("carts", platform)
     .WithStore(mall.Redis);
+
+builder.AddMallService<Projects.TTMall_Orders>("orders", platform)
+    .WithStore(mall.Database(MallInfrastructure.OrdersDb))
+    .WithStore(mall.RabbitMq);
+
+// Payments charge cards at a simulated card network's sandbox (test cards in docs/CHECKOUT.md), outside the mall.
+var paymentProvider = builder.AddPaymentProvider<Projects.TTMall_PaymentProvider>(mall);
+builder.AddMallService<Projects.TTMall_Payments>("payments", platform)
+    .WithStore(mall.Database(MallInfrastructure.PaymentsDb))
+    .WithStore(mall.RabbitMq)
+    .WithPaymentProvider(paymentProvider);
 
 // The front door at http://localhost:8080: /api/<service>/... to that service's replicas, / to the shop.
 builder.AddMallGateway<Projects.TTMall_Gateway>(platform);

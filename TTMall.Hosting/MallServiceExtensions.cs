@@ -38,14 +38,41 @@ public static class MallServiceExtensions
     private static IResourceBuilder<ProjectResource> AddMallProject<TProject>(
         this IDistributedApplicationBuilder builder, string name, MallPlatform platform)
         where TProject : IProjectMetadata, new() =>
+        platform.Discovery.Use(builder.AddPlainProject<TProject>(name).WithReplicas(platform.Settings.Replicas));
+
+    /// <summary>A .NET process of the AppHost: plain HTTP, the AppHost's environment, its <c>/health</c> as its health.</summary>
+    private static IResourceBuilder<ProjectResource> AddPlainProject<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
 #pragma warning disable ASPIRECERTIFICATES001 // Evaluation API; without it the dashboard warns about a certificate nothing uses.
-        platform.Discovery.Use(builder.AddProject<TProject>(name)
+        builder.AddProject<TProject>(name)
             .WithHttpEndpoint()
             .WithoutHttpsCertificate()
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-            .WithReplicas(platform.Settings.Replicas)
-            .WithHttpHealthCheck("/health"));
+            .WithHttpHealthCheck("/health");
 #pragma warning restore ASPIRECERTIFICATES001
+
+    /// <summary>
+    /// The card network's sandbox payments charges through: outside the mall (one process, not in discovery, reached
+    /// at the address the AppHost gives), with its own database and an API key generated once and kept as a secret
+    /// parameter. <see cref="WithPaymentProvider"/> gives a service its address and key.
+    /// </summary>
+    public static PaymentProvider AddPaymentProvider<TProject>(this IDistributedApplicationBuilder builder, MallInfrastructure mall)
+        where TProject : IProjectMetadata, new()
+    {
+        var apiKey = builder.AddParameter("payment-provider-api-key",
+            new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        var provider = builder.AddPlainProject<TProject>("payment-provider")
+            .WithStore(mall.Database(MallInfrastructure.ProviderDb))
+            .WithEnvironment("Provider__ApiKey", apiKey)
+            .WithIconName("Payment");
+        return new PaymentProvider(provider, apiKey);
+    }
+
+    public static IResourceBuilder<ProjectResource> WithPaymentProvider(this IResourceBuilder<ProjectResource> service, PaymentProvider provider) =>
+        service
+            .WithEnvironment("Payments__Provider__Url", provider.Process.GetEndpoint("http"))
+            .WithEnvironment("Payments__Provider__ApiKey", provider.ApiKey)
+            .WaitFor(provider.Process);
 
     /// <summary>
     /// The gateway: the mall's front door at http://localhost:TTMall:Ports:Gateway (8080), TTMall:Replicas
