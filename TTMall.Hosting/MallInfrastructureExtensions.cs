@@ -35,7 +35,7 @@ public static class MallInfrastructureExtensions
             MallInfrastructure.DatabaseNames,
             role => builder.AddParameter($"postgres-{role}-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true));
         var redis = builder.AddRedis("redis").WithDataVolume("ttmall-redis");
-        var rabbitMq = builder.AddRabbitMQ("rabbitmq").WithDataVolume("ttmall-rabbitmq");
+        var rabbitMq = builder.AddRabbitMQ("rabbitmq").WithDataVolume("ttmall-rabbitmq").WithManagementPlugin();
         return new(InfrastructureMode.Containers, settings, postgres, databases, redis, rabbitMq);
     }
 

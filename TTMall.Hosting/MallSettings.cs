@@ -9,7 +9,8 @@ public sealed record MallSettings(
     string DataRoot,
     int Replicas,
     LocalPorts Ports,
-    bool IsRoot)
+    bool IsRoot,
+    bool RabbitMqManagement = true)
 {
     public const string Section = "TTMall";
 
@@ -33,8 +34,11 @@ public sealed record MallSettings(
                 Epmd: ReadPort(section, "Ports:Epmd"),
                 Discovery1: ReadPort(section, "Ports:Discovery1", 8761),
                 Discovery2: ReadPort(section, "Ports:Discovery2", 8762),
-                Gateway: ReadPort(section, "Ports:Gateway", 8080)),
-            IsRoot: Environment.IsPrivilegedProcess);
+                Gateway: ReadPort(section, "Ports:Gateway", 8080),
+                RabbitMqManagement: ReadPort(section, "Ports:RabbitMqManagement")),
+            IsRoot: Environment.IsPrivilegedProcess,
+            // The management UI, linked from the dashboard; tests turn it off, as it adds seconds to every start.
+            RabbitMqManagement: !string.Equals(section["RabbitMqManagement"], "false", StringComparison.OrdinalIgnoreCase));
     }
 
     private static int ReadPort(IConfigurationSection section, string key, int fallback = 0) => ReadInt(section, key, fallback, min: 0, max: 65535);

@@ -37,16 +37,26 @@ public static class LocalRabbitMq
         ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-start_epmd false",
     };
 
-    /// <summary>The broker's configuration. Its first user is created from it when the node's database is new.</summary>
-    public static string ConfigFile(string password) =>
-        string.Join('\n',
+    public const string ManagementPlugin = "rabbitmq_management";
+
+    /// <summary>
+    /// The broker's configuration. Its first user is created from it when the node's database is new. With a
+    /// <paramref name="managementPort"/>, the management UI listens there, on loopback only.
+    /// </summary>
+    public static string ConfigFile(string password, int? managementPort = null) =>
+        string.Join('\n', new[]
+        {
             $"default_user = {UserName}",
             $"default_pass = {password}",
             "default_vhost = /",
             "log.console = true",
             "log.console.level = info",
             "log.file = false",
-            "");
+        }.Concat(managementPort is { } port ? ["management.tcp.ip = 127.0.0.1", $"management.tcp.port = {Text(port)}"] : [])
+            .Append(""));
+
+    /// <summary>The plugins file: the management UI, or none.</summary>
+    public static string EnabledPlugins(bool management) => management ? $"[{ManagementPlugin}].\n" : "[].\n";
 
     public static IReadOnlyList<string> EpmdArguments(int port) => ["-port", Text(port), "-address", "127.0.0.1"];
 
@@ -65,6 +75,9 @@ public static class LocalRabbitMq
             Amqp: allocator.Resolve(settings.Ports.RabbitMq, "RabbitMQ", "TTMall:Ports:RabbitMq"),
             Distribution: allocator.Resolve(settings.Ports.RabbitMqDistribution, "RabbitMQ Erlang distribution", "TTMall:Ports:RabbitMqDistribution"),
             Epmd: allocator.Resolve(settings.Ports.Epmd, "RabbitMQ's Erlang port mapper (epmd)", "TTMall:Ports:Epmd"));
+        int? managementPort = settings.RabbitMqManagement
+            ? allocator.Resolve(settings.Ports.RabbitMqManagement, "RabbitMQ's management UI", "TTMall:Ports:RabbitMqManagement")
+            : null;
 
         var (epmdCommand, epmdArguments) = account.Wrap(epmdPath, EpmdArguments(ports.Epmd));
         var epmd = builder.AddExecutable("rabbitmq-epmd", epmdCommand, layout.Root, [.. epmdArguments])
@@ -86,9 +99,9 @@ public static class LocalRabbitMq
                 Directory.CreateDirectory(directory);
             }
 
-            await PrivatePaths.WriteSecretFileAsync(layout.ConfigFile, ConfigFile(await password.Resource.GetValueAsync(ct) ?? ""), ct);
+            await PrivatePaths.WriteSecretFileAsync(layout.ConfigFile, ConfigFile(await password.Resource.GetValueAsync(ct) ?? "", managementPort), ct);
             await File.WriteAllTextAsync(layout.EnvironmentFile, "# Keeps /etc/rabbitmq/rabbitmq-env.conf out of this node.\n", ct);
-            await File.WriteAllTextAsync(layout.EnabledPluginsFile, "[].\n", ct);
+            await File.WriteAllTextAsync(layout.EnabledPluginsFile, EnabledPlugins(managementPort is not null), ct);
             account.Own(layout.Root);
         });
 
@@ -98,6 +111,13 @@ public static class LocalRabbitMq
             .WithIconName("Mail")
             .WaitFor(epmd)
             .WithLocalHealthCheck(builder, LocalHealthChecks.RabbitMq(server));
+
+        if (managementPort is { } management)
+        {
+            // Signed in to with the broker's user and the rabbitmq-password parameter shown in the dashboard.
+            resource.WithHttpEndpoint(port: management, targetPort: management, name: "management", isProxied: false)
+                .WithUrlForEndpoint("management", url => url.DisplayText = "management UI");
+        }
 
         foreach (var (name, value) in Environment(layout, ports))
         {

@@ -53,7 +53,7 @@ public sealed class LocalMall : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
         {
-            Args = ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={_data.Path}"],
+            Args = ["--TTMall:Infrastructure=Local", $"--TTMall:DataRoot={_data.Path}", "--TTMall:RabbitMqManagement=false"],
             AssemblyName = "TTMall.AppHost",
             DisableDashboard = true,
         });

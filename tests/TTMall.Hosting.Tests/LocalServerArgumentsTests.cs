@@ -164,6 +164,19 @@ public class LocalRabbitMqTests
     }
 
     [Fact]
+    public void The_management_UI_listens_on_loopback_at_its_port_only_when_asked_for()
+    {
+        var with = LocalRabbitMq.ConfigFile("s3cret", 45672).Split('\n');
+        var without = LocalRabbitMq.ConfigFile("s3cret").Split('\n');
+
+        Assert.Contains("management.tcp.ip = 127.0.0.1", with);
+        Assert.Contains("management.tcp.port = 45672", with);
+        Assert.DoesNotContain(without, line => line.StartsWith("management.", StringComparison.Ordinal));
+        Assert.Equal("[rabbitmq_management].\n", LocalRabbitMq.EnabledPlugins(management: true));
+        Assert.Equal("[].\n", LocalRabbitMq.EnabledPlugins(management: false));
+    }
+
+    [Fact]
     public void Epmd_runs_in_the_foreground_on_loopback_at_its_port()
     {
         var arguments = LocalRabbitMq.EpmdArguments(45674);
