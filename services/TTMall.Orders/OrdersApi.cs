@@ -17,6 +17,8 @@ namespace TTMall.Orders;
 /// </summary>
 public static class OrdersApi
 {
+    public const int DefaultPageSize = 10;
+
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/orders")
@@ -91,7 +93,7 @@ public static class OrdersApi
         [Description("Orders per page, 1 to 100 (default 10).")] string? pageSize = null)
     {
         var errors = new FieldErrors();
-        if (Paging.Parse(page, pageSize, errors) is not { } paging)
+        if (Paging.Parse(page, pageSize, DefaultPageSize, errors) is not { } paging)
         {
             return errors.ToProblem();
         }

@@ -1,8 +1,7 @@
-using TTMall.ServiceDefaults.Validation;
 
-namespace TTMall.Products;
+namespace TTMall.ServiceDefaults.Validation;
 
-/// <summary>Which page of a list, counted from 1.</summary>
+/// <summary>Which page of a list, counted from 1: the same rules for every list of every service.</summary>
 public sealed record Paging(int Page, int PageSize)
 {
     public const int MaxPageSize = 100;

@@ -1,7 +1,6 @@
 using System.Globalization;
-using TTMall.ServiceDefaults.Validation;
 
-namespace TTMall.Products;
+namespace TTMall.ServiceDefaults.Validation;
 
 /// <summary>
 /// Query parameters arrive as text and are parsed here, so "page=abc" gets a message naming the field instead of
