@@ -1,9 +1,8 @@
-using TTMall.Carts.Tests;
 using TTMall.ServiceDefaults.Validation;
 using TTMall.Testing.Fuzzing;
 using Xunit.Abstractions;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>A few hundred generated bad requests to every endpoint of the OpenAPI document: none is a 5xx, and the service stays up.</summary>
 [Collection(OrdersCollection.Name)]

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>The orders API as a shopper's client calls it.</summary>
 internal static class OrderHttp

@@ -1,7 +1,6 @@
 using System.Net;
-using TTMall.Carts.Tests;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>Each reason an order is not placed: its problem, and no order written.</summary>
 [Collection(OrdersCollection.Name)]

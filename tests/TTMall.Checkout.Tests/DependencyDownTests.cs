@@ -1,7 +1,6 @@
 using System.Net;
-using TTMall.Carts.Tests;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>Without carts, users or products an order cannot be made: a 503 problem naming what is missing, and nothing written.</summary>
 [Collection(OrdersCollection.Name)]

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using TTMall.Carts.Tests;
 using TTMall.Contracts;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 [Collection(OrdersCollection.Name)]
 public sealed class DeadlineScanTests(OrdersMall mall)

@@ -1,7 +1,7 @@
 using System.Net;
-using TTMall.Carts.Tests;
+using TTMall.Orders;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 [Collection(OrdersCollection.Name)]
 public sealed class IdempotencyKeyTests(OrdersMall mall)

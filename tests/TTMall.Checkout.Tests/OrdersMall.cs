@@ -2,15 +2,14 @@ using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TTMall.Carts;
-using TTMall.Carts.Tests;
 using TTMall.Contracts;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 using TTMall.Products.Data;
 using TTMall.ServiceDefaults.Security;
 using TTMall.Users.Data;
-using TTMall.Users.Tests;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>
 /// Real Postgres, Redis and RabbitMQ (<see cref="MallInfrastructureFixture"/>); the real products, users and carts
@@ -99,7 +98,7 @@ public sealed class OrdersMall : IAsyncLifetime
     public async Task<TestShopper> NewShopperAsync(string recipient = "张三")
     {
         var signedIn = await Users.NewShopperAsync("buyer");
-        var address = await signedIn.Http.AddAddressAsync(Api.Address(recipient));
+        var address = await signedIn.Http.AddAddressAsync(UsersHttp.Address(recipient));
         var token = signedIn.Tokens.AccessToken;
         var cart = Carts.CreateClient();
         cart.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using TTMall.Carts.Tests;
 using TTMall.Contracts;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>
 /// The order's life, driven by the events products and payments publish, put on the real bus here; and what orders
