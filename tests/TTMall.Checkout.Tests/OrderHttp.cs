@@ -56,7 +56,7 @@ internal static class OrderHttp
         OrderDto? last = null;
         await Eventually.HoldsAsync(
             async () => (last = await shopper.GetOrderAsync(id)).Status == status,
-            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(30),
             $"order {id} is {status}",
             () => $"last seen: {last}");
         return last!;

@@ -3,8 +3,8 @@ using System.Net;
 namespace TTMall.Checkout.Tests;
 
 /// <summary>Each reason an order is not placed: its problem, and no order written.</summary>
-[Collection(OrdersCollection.Name)]
-public sealed class RefusalTests(OrdersMall mall)
+[Collection(CheckoutCollection.Name)]
+public sealed class RefusalTests(CheckoutMall mall)
 {
     [Fact]
     public async Task An_empty_cart_is_409_empty_cart()
