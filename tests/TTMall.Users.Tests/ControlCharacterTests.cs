@@ -23,8 +23,8 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         using var http = users.Service.CreateClient();
         foreach (var spoiler in Spoilers)
         {
-            var email = Api.NewEmail("cc");
-            var body = new Dictionary<string, string> { ["email"] = email, ["password"] = Api.Password, ["displayName"] = "小明" };
+            var email = UsersHttp.NewEmail("cc");
+            var body = new Dictionary<string, string> { ["email"] = email, ["password"] = UsersHttp.Password, ["displayName"] = "小明" };
 
             await ProblemAssert.FieldErrorsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users", Json(body, field, spoiler)), field);
 
@@ -41,7 +41,7 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
         using var http = users.Service.CreateClient();
         foreach (var spoiler in Spoilers)
         {
-            var body = new Dictionary<string, string> { ["email"] = shopper.Email, ["password"] = Api.Password };
+            var body = new Dictionary<string, string> { ["email"] = shopper.Email, ["password"] = UsersHttp.Password };
 
             await ProblemAssert.FieldErrorsAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", Json(body, field, spoiler)), field);
         }
@@ -92,8 +92,8 @@ public sealed class ControlCharacterTests(UsersServiceFixture users)
     public async Task Addresses(string field)
     {
         using var shopper = await users.Service.NewShopperAsync();
-        var existing = await shopper.Http.AddAddressAsync(Api.Address("原地址"));
-        var good = JsonSerializer.Deserialize<Dictionary<string, string>>(JsonSerializer.Serialize(Api.Address(), JsonSerializerOptions.Web))!;
+        var existing = await shopper.Http.AddAddressAsync(UsersHttp.Address("原地址"));
+        var good = JsonSerializer.Deserialize<Dictionary<string, string>>(JsonSerializer.Serialize(UsersHttp.Address(), JsonSerializerOptions.Web))!;
         good.Remove("isDefault");
         foreach (var spoiler in Spoilers)
         {

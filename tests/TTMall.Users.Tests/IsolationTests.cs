@@ -14,14 +14,14 @@ public sealed class IsolationTests(UsersServiceFixture users)
     {
         using var alice = await users.Service.NewShopperAsync("alice");
         using var bob = await users.Service.NewShopperAsync("bob");
-        var alicesDefault = await alice.Http.AddAddressAsync(Api.Address("Alice 家"));
-        var alicesOther = await alice.Http.AddAddressAsync(Api.Address("Alice 公司"));
-        var bobs = await bob.Http.AddAddressAsync(Api.Address("Bob 家"));
+        var alicesDefault = await alice.Http.AddAddressAsync(UsersHttp.Address("Alice 家"));
+        var alicesOther = await alice.Http.AddAddressAsync(UsersHttp.Address("Alice 公司"));
+        var bobs = await bob.Http.AddAddressAsync(UsersHttp.Address("Bob 家"));
 
         foreach (var id in new[] { alicesDefault.Id, alicesOther.Id, Guid.NewGuid() })
         {
             var get = await bob.Http.GetAsync($"{Addresses}/{id}");
-            var put = await bob.Http.PutAsJsonAsync($"{Addresses}/{id}", Api.Address("Bob 改的", isDefault: true));
+            var put = await bob.Http.PutAsJsonAsync($"{Addresses}/{id}", UsersHttp.Address("Bob 改的", isDefault: true));
             var makeDefault = await bob.Http.PutAsync($"{Addresses}/{id}/default", null);
             var delete = await bob.Http.DeleteAsync($"{Addresses}/{id}");
             foreach (var response in new[] { get, put, makeDefault, delete })

@@ -20,7 +20,7 @@ public sealed class ProfileTests(UsersServiceFixture users)
 
         using var http = users.Service.CreateClient();
         var refreshed = await (await http.RefreshAsync(shopper.Tokens.RefreshToken)).TokensAsync();
-        Assert.Equal("韩梅梅", Api.Payload(refreshed.AccessToken).GetProperty("name").GetString());
+        Assert.Equal("韩梅梅", UsersHttp.Payload(refreshed.AccessToken).GetProperty("name").GetString());
     }
 
     [Fact]

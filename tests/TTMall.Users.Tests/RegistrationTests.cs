@@ -13,7 +13,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     public async Task Signing_up_and_confirming_the_mailed_code_opens_an_account()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("new");
+        var email = UsersHttp.NewEmail("new");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var response = await http.RegisterAsync($"  {email} ", displayName: " 小明 ");
@@ -40,7 +40,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
         var email = $"Mixed.Case-{Guid.NewGuid():N}@Example.Test";
         await users.Service.SignUpAsync(email);
 
-        var fresh = await http.RegisterAsync(Api.NewEmail("fresh"), "another1pass");
+        var fresh = await http.RegisterAsync(UsersHttp.NewEmail("fresh"), "another1pass");
         var freshBody = await fresh.Content.ReadAsStringAsync();
         foreach (var again in new[] { email, email.ToLowerInvariant(), email.ToUpperInvariant(), $" {email.ToLowerInvariant()}" })
         {
@@ -63,7 +63,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     public async Task A_sign_up_nobody_confirmed_is_replaced_by_the_next_so_an_address_cannot_be_squatted()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("victim");
+        var email = UsersHttp.NewEmail("victim");
         Assert.Equal(HttpStatusCode.Accepted, (await http.RegisterAsync(email, "squatter1pass", "squatter")).StatusCode);
 
         var owner = await users.Service.SignUpAsync(email, displayName: "owner");
@@ -77,16 +77,16 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     public async Task Wrong_codes_and_unknown_addresses_get_the_same_400_and_a_few_wrong_codes_void_the_code()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("confirm");
+        var email = UsersHttp.NewEmail("confirm");
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await http.RegisterAsync(email);
         var code = await users.Service.CodeMailedToAsync(email, before);
         var wrongCode = code == "00000000" ? "00000001" : "00000000";
 
-        var unknown = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(Api.NewEmail("nobody"), code));
+        var unknown = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(UsersHttp.NewEmail("nobody"), code));
         var wrong = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, wrongCode));
         await ProblemAssert.StatusAsync(unknown, HttpStatusCode.BadRequest);
-        Assert.Equal(await Api.BodyWithoutTraceAsync(unknown), await Api.BodyWithoutTraceAsync(wrong));
+        Assert.Equal(await UsersHttp.BodyWithoutTraceAsync(unknown), await UsersHttp.BodyWithoutTraceAsync(wrong));
 
         for (var i = 2; i <= 5; i++)
         {
@@ -107,20 +107,20 @@ public sealed class RegistrationTests(UsersServiceFixture users)
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await http.RegisterAsync(Api.NewEmail("many"))).StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, (await http.RegisterAsync(UsersHttp.NewEmail("many"))).StatusCode);
         }
 
-        var refused = await http.RegisterAsync(Api.NewEmail("many"));
+        var refused = await http.RegisterAsync(UsersHttp.NewEmail("many"));
         await ProblemAssert.StatusAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter?.Delta);
-        Assert.Equal(HttpStatusCode.Accepted, (await other.RegisterAsync(Api.NewEmail("many"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.RegisterAsync(UsersHttp.NewEmail("many"))).StatusCode);
     }
 
     [Fact]
     public async Task Concurrent_sign_ups_of_one_email_make_one_account()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("race");
+        var email = UsersHttp.NewEmail("race");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => http.RegisterAsync(i % 2 == 0 ? email : email.ToUpperInvariant())));
 
@@ -133,7 +133,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     [Fact]
     public async Task Names_are_stored_in_one_normal_form_however_they_were_composed()
     {
-        var profile = await users.Service.SignUpAsync(Api.NewEmail("nfc"), displayName: "Zoe\u0301 and Ame\u0301lie");
+        var profile = await users.Service.SignUpAsync(UsersHttp.NewEmail("nfc"), displayName: "Zoe\u0301 and Ame\u0301lie");
 
         Assert.Equal("Zo\u00e9 and Am\u00e9lie", profile.DisplayName);
     }
@@ -154,39 +154,39 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     {
         { null, null, null, ["email", "password", "displayName"] },
         { "", "", "", ["email", "password", "displayName"] },
-        { "not-an-email", Api.Password, "x", ["email"] },
-        { "no-dot@localhost", Api.Password, "x", ["email"] },
-        { "two@@example.test", Api.Password, "x", ["email"] },
-        { "Name <named@example.test>", Api.Password, "x", ["email"] },
-        { "has space@example.test", Api.Password, "x", ["email"] },
-        { new string('a', 250) + "@example.test", Api.Password, "x", ["email"] },
+        { "not-an-email", UsersHttp.Password, "x", ["email"] },
+        { "no-dot@localhost", UsersHttp.Password, "x", ["email"] },
+        { "two@@example.test", UsersHttp.Password, "x", ["email"] },
+        { "Name <named@example.test>", UsersHttp.Password, "x", ["email"] },
+        { "has space@example.test", UsersHttp.Password, "x", ["email"] },
+        { new string('a', 250) + "@example.test", UsersHttp.Password, "x", ["email"] },
         // Look-alikes: invisible or direction-changing characters, letters of other scripts, ſ (which upper-cases to S).
-        { "probe\u200b@example.test", Api.Password, "x", ["email"] },
-        { "\u202eprobe@example.test", Api.Password, "x", ["email"] },
-        { "probe@exa\u2066mple.test", Api.Password, "x", ["email"] },
-        { "\u017fquat@example.test", Api.Password, "x", ["email"] },
-        { "\u0430lice@example.test", Api.Password, "x", ["email"] },
-        { "probe@ex\u00e4mple.test", Api.Password, "x", ["email"] },
-        { "\uff50robe@example.test", Api.Password, "x", ["email"] },
+        { "probe\u200b@example.test", UsersHttp.Password, "x", ["email"] },
+        { "\u202eprobe@example.test", UsersHttp.Password, "x", ["email"] },
+        { "probe@exa\u2066mple.test", UsersHttp.Password, "x", ["email"] },
+        { "\u017fquat@example.test", UsersHttp.Password, "x", ["email"] },
+        { "\u0430lice@example.test", UsersHttp.Password, "x", ["email"] },
+        { "probe@ex\u00e4mple.test", UsersHttp.Password, "x", ["email"] },
+        { "\uff50robe@example.test", UsersHttp.Password, "x", ["email"] },
         // Machines by number are no mail domain.
-        { "a@[127.0.0.1]", Api.Password, "x", ["email"] },
-        { "a@127.0.0.1", Api.Password, "x", ["email"] },
-        { "a@[IPv6:::1]", Api.Password, "x", ["email"] },
-        { ".lead@example.test", Api.Password, "x", ["email"] },
-        { "two..dots@example.test", Api.Password, "x", ["email"] },
-        { "a@-host.example.test", Api.Password, "x", ["email"] },
-        { "{email}", Api.Password, "evil\u202egnp.exe", ["displayName"] },
-        { "{email}", Api.Password, "zero\u200bwidth", ["displayName"] },
-        { "{email}", Api.Password, "iso\u2066late", ["displayName"] },
-        { "{email}", Api.Password, "bom\ufeff", ["displayName"] },
-        { "{email}", Api.Password, "unassigned\u0378", ["displayName"] },
+        { "a@[127.0.0.1]", UsersHttp.Password, "x", ["email"] },
+        { "a@127.0.0.1", UsersHttp.Password, "x", ["email"] },
+        { "a@[IPv6:::1]", UsersHttp.Password, "x", ["email"] },
+        { ".lead@example.test", UsersHttp.Password, "x", ["email"] },
+        { "two..dots@example.test", UsersHttp.Password, "x", ["email"] },
+        { "a@-host.example.test", UsersHttp.Password, "x", ["email"] },
+        { "{email}", UsersHttp.Password, "evil\u202egnp.exe", ["displayName"] },
+        { "{email}", UsersHttp.Password, "zero\u200bwidth", ["displayName"] },
+        { "{email}", UsersHttp.Password, "iso\u2066late", ["displayName"] },
+        { "{email}", UsersHttp.Password, "bom\ufeff", ["displayName"] },
+        { "{email}", UsersHttp.Password, "unassigned\u0378", ["displayName"] },
         { "{email}", "short1", "x", ["password"] },
         { "{email}", "onlyletters", "x", ["password"] },
         { "{email}", "1234567890", "x", ["password"] },
         { "{email}", "a1" + new string('x', 127), "x", ["password"] },
-        { "{email}", Api.Password, "   ", ["displayName"] },
-        { "{email}", Api.Password, new string('名', 33), ["displayName"] },
-        { "{email}", Api.Password, "bell\u0007name", ["displayName"] },
+        { "{email}", UsersHttp.Password, "   ", ["displayName"] },
+        { "{email}", UsersHttp.Password, new string('名', 33), ["displayName"] },
+        { "{email}", UsersHttp.Password, "bell\u0007name", ["displayName"] },
         { "{email}", "short", new string('n', 40), ["password", "displayName"] },
     };
 
@@ -195,7 +195,7 @@ public sealed class RegistrationTests(UsersServiceFixture users)
     public async Task Bad_registrations_get_400_per_field_and_create_nothing(string? email, string? password, string? displayName, string[] fields)
     {
         using var http = users.Service.CreateClient();
-        var fresh = Api.NewEmail("bad");
+        var fresh = UsersHttp.NewEmail("bad");
         var sent = email == "{email}" ? fresh : email;
 
         await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users", new RegisterRequest(sent, password, displayName)), fields);

@@ -14,19 +14,19 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     public async Task Every_JSON_endpoint_refuses_a_charset_other_than_UTF_8_with_415_and_writes_nothing(string charset)
     {
         using var shopper = await users.Service.NewShopperAsync();
-        var address = await shopper.Http.AddAddressAsync(Api.Address("原地址"));
+        var address = await shopper.Http.AddAddressAsync(UsersHttp.Address("原地址"));
         var profile = await shopper.Http.GetFromJsonAsync<UserProfile>("/api/users/me");
-        var email = Api.NewEmail("charset");
+        var email = UsersHttp.NewEmail("charset");
         var bodies = new Dictionary<string, object>
         {
-            ["POST /api/users"] = new RegisterRequest(email, Api.Password, "小明"),
+            ["POST /api/users"] = new RegisterRequest(email, UsersHttp.Password, "小明"),
             ["POST /api/users/confirmation"] = new ConfirmationRequest(email, "00000000"),
-            ["POST /api/users/sessions"] = new SignInRequest(shopper.Email, Api.Password),
+            ["POST /api/users/sessions"] = new SignInRequest(shopper.Email, UsersHttp.Password),
             ["POST /api/users/sessions/refresh"] = new RefreshRequest(shopper.Tokens.RefreshToken),
             ["DELETE /api/users/sessions"] = new RefreshRequest(shopper.Tokens.RefreshToken),
             ["PUT /api/users/me"] = new ProfileUpdate("新名字", "13900139000"),
-            ["POST /api/users/me/addresses"] = Api.Address("新地址"),
-            ["PUT /api/users/me/addresses/{id}"] = Api.Address("改过的地址"),
+            ["POST /api/users/me/addresses"] = UsersHttp.Address("新地址"),
+            ["PUT /api/users/me/addresses/{id}"] = UsersHttp.Address("改过的地址"),
         };
         var endpoints = (await ApiOperations.ReadAsync(shopper.Http)).Where(o => o.Body is not null).ToList();
         Assert.Equal(bodies.Keys.Order(), endpoints.Select(o => o.ToString()).Order());
@@ -51,7 +51,7 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     public async Task UTF_8_JSON_is_taken_whatever_way_the_charset_is_written(string? charset)
     {
         using var http = users.Service.CreateClient();
-        var json = JsonSerializer.Serialize(new RegisterRequest(Api.NewEmail("utf8"), Api.Password, "小明"), JsonSerializerOptions.Web);
+        var json = JsonSerializer.Serialize(new RegisterRequest(UsersHttp.NewEmail("utf8"), UsersHttp.Password, "小明"), JsonSerializerOptions.Web);
 
         using var response = await http.PostAsync("/api/users", HttpChecks.Json(json, charset));
 
@@ -62,7 +62,7 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     public async Task HEAD_answers_as_GET_on_every_GET_endpoint()
     {
         using var shopper = await users.Service.NewShopperAsync();
-        var address = await shopper.Http.AddAddressAsync(Api.Address());
+        var address = await shopper.Http.AddAddressAsync(UsersHttp.Address());
         var paths = (await ApiOperations.ReadAsync(shopper.Http))
             .Where(o => o.Method == "GET")
             .Select(o => o.PathTemplate.Replace("{id}", $"{address.Id}"))
@@ -89,8 +89,8 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     public async Task A_30_MB_registration_is_413_and_creates_nothing(bool expectContinue)
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("big");
-        var json = $$"""{"email":"{{email}}","password":"{{Api.Password}}","displayName":"{{new string('名', 10 * 1024 * 1024)}}"}""";
+        var email = UsersHttp.NewEmail("big");
+        var json = $$"""{"email":"{{email}}","password":"{{UsersHttp.Password}}","displayName":"{{new string('名', 10 * 1024 * 1024)}}"}""";
         // With Expect: 100-continue the body is refused before it is sent; without, the client is still sending it when
         // the 413 comes, and reads it all the same.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users") { Content = HttpChecks.Json(json) };
@@ -107,8 +107,8 @@ public sealed class RequestRulesTests(UsersServiceFixture users)
     public async Task A_body_over_the_bound_is_413_also_when_its_length_is_known_only_while_it_is_read()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("chunked");
-        var json = $$"""{"email":"{{email}}","password":"{{Api.Password}}","displayName":"小明","padding":"{{new string('x', 64 * 1024)}}"}""";
+        var email = UsersHttp.NewEmail("chunked");
+        var json = $$"""{"email":"{{email}}","password":"{{UsersHttp.Password}}","displayName":"小明","padding":"{{new string('x', 64 * 1024)}}"}""";
 
         using var response = await http.PostAsync("/api/users", HttpChecks.Chunked(json));
 

@@ -10,7 +10,7 @@ public sealed class SignInTests(UsersServiceFixture users)
     public async Task Signing_in_issues_an_access_token_that_opens_the_profile_and_a_refresh_token()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail();
+        var email = UsersHttp.NewEmail();
         await users.Service.SignUpAsync(email, displayName: "李雷");
 
         var started = DateTimeOffset.UtcNow;
@@ -20,7 +20,7 @@ public sealed class SignInTests(UsersServiceFixture users)
         Assert.InRange(tokens.AccessTokenExpiresAt, started.AddMinutes(14), started.AddMinutes(16));
         Assert.InRange(tokens.RefreshTokenExpiresAt, started.AddDays(14).AddMinutes(-1), started.AddDays(14).AddMinutes(1));
         Assert.True(tokens.RefreshToken.Length >= 43, "a refresh token carries 256 random bits");
-        var claims = Api.Payload(tokens.AccessToken);
+        var claims = UsersHttp.Payload(tokens.AccessToken);
         Assert.Equal(tokens.User.Id.ToString(), claims.GetProperty("sub").GetString());
         Assert.Equal(email, claims.GetProperty("email").GetString());
         Assert.Equal("李雷", claims.GetProperty("name").GetString());
@@ -34,11 +34,11 @@ public sealed class SignInTests(UsersServiceFixture users)
     public async Task A_wrong_password_and_an_unknown_email_get_the_same_401()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail();
+        var email = UsersHttp.NewEmail();
         await users.Service.SignUpAsync(email);
 
         var wrongPassword = await ProblemAssert.StatusAsync(await http.SignInAsync(email, "wrong1password"), HttpStatusCode.Unauthorized);
-        var unknownEmail = await ProblemAssert.StatusAsync(await http.SignInAsync(Api.NewEmail("nobody")), HttpStatusCode.Unauthorized);
+        var unknownEmail = await ProblemAssert.StatusAsync(await http.SignInAsync(UsersHttp.NewEmail("nobody")), HttpStatusCode.Unauthorized);
 
         Assert.Equal(wrongPassword.Title, unknownEmail.Title);
         Assert.Equal(wrongPassword.Detail, unknownEmail.Detail);
@@ -50,9 +50,9 @@ public sealed class SignInTests(UsersServiceFixture users)
         using var http = users.Service.CreateClient();
 
         await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(null, null)), "email", "password");
-        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(" ", Api.Password)), "email");
-        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), "")), "password");
-        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(Api.NewEmail(), new string('p', 1025))), "password");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(" ", UsersHttp.Password)), "email");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(UsersHttp.NewEmail(), "")), "password");
+        await ProblemAssert.FieldErrorsAsync(await http.PostAsJsonAsync("/api/users/sessions", new SignInRequest(UsersHttp.NewEmail(), new string('p', 1025))), "password");
         await ProblemAssert.StatusAsync(await http.SendJsonAsync(HttpMethod.Post, "/api/users/sessions", "{\"email\":"), HttpStatusCode.BadRequest);
     }
 
@@ -61,7 +61,7 @@ public sealed class SignInTests(UsersServiceFixture users)
     {
         using var owner = users.Service.ClientFrom("127.0.0.2");
         using var stranger = users.Service.ClientFrom("127.0.0.3");
-        var email = Api.NewEmail("owner");
+        var email = UsersHttp.NewEmail("owner");
         await users.Service.SignUpAsync(email);
 
         for (var i = 1; i <= 8; i++)
@@ -79,10 +79,10 @@ public sealed class SignInTests(UsersServiceFixture users)
     public async Task Unknown_wrong_and_shut_out_answers_are_identical_but_for_the_trace_id()
     {
         using var http = users.Service.ClientFrom("127.0.0.4");
-        var email = Api.NewEmail("same");
+        var email = UsersHttp.NewEmail("same");
         await users.Service.SignUpAsync(email);
 
-        var unknown = await http.SignInAsync(Api.NewEmail("nobody"));
+        var unknown = await http.SignInAsync(UsersHttp.NewEmail("nobody"));
         var wrong = await http.SignInAsync(email, "wrong1pass");
         for (var i = 2; i <= 5; i++)
         {
@@ -97,9 +97,9 @@ public sealed class SignInTests(UsersServiceFixture users)
             Assert.Null(response.Headers.RetryAfter);
         }
 
-        var body = await Api.BodyWithoutTraceAsync(unknown);
-        Assert.Equal(body, await Api.BodyWithoutTraceAsync(wrong));
-        Assert.Equal(body, await Api.BodyWithoutTraceAsync(shutOut));
+        var body = await UsersHttp.BodyWithoutTraceAsync(unknown);
+        Assert.Equal(body, await UsersHttp.BodyWithoutTraceAsync(wrong));
+        Assert.Equal(body, await UsersHttp.BodyWithoutTraceAsync(shutOut));
         Assert.DoesNotContain("lock", body, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -107,7 +107,7 @@ public sealed class SignInTests(UsersServiceFixture users)
     public async Task A_successful_sign_in_restarts_the_count_of_wrong_passwords()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail();
+        var email = UsersHttp.NewEmail();
         await users.Service.SignUpAsync(email);
 
         for (var round = 0; round < 2; round++)
@@ -127,7 +127,7 @@ public sealed class SignInTests(UsersServiceFixture users)
         await using var second = users.StartReplica();
         using var a = users.Service.CreateClient();
         using var b = second.CreateClient();
-        var email = Api.NewEmail("replicas");
+        var email = UsersHttp.NewEmail("replicas");
         await users.Service.SignUpAsync(email);
 
         for (var i = 0; i < 3; i++)
@@ -148,7 +148,7 @@ public sealed class SignInTests(UsersServiceFixture users)
     {
         await using var quick = users.StartReplica(("Users:MaxFailedSignIns", "2"), ("Users:LockoutDuration", "00:00:02"));
         using var http = quick.ClientFrom("127.0.0.5");
-        var email = Api.NewEmail();
+        var email = UsersHttp.NewEmail();
         await quick.SignUpAsync(email);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SignInAsync(email, "wrong1pass")).StatusCode);
@@ -170,25 +170,25 @@ public sealed class SignInTests(UsersServiceFixture users)
 
         for (var i = 0; i < 30; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await sprayer.SignInAsync(Api.NewEmail("victim"), "Summer2026")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await sprayer.SignInAsync(UsersHttp.NewEmail("victim"), "Summer2026")).StatusCode);
         }
 
-        var refused = await sprayer.SignInAsync(Api.NewEmail("victim"), "Summer2026");
+        var refused = await sprayer.SignInAsync(UsersHttp.NewEmail("victim"), "Summer2026");
         await ProblemAssert.StatusAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         // Another replica counts the same attempts.
         await using var third = users.StartReplica(("Users:SignInAttemptsPerClient", "30"));
         using var sprayerOnThird = third.ClientFrom("127.0.0.6");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await sprayerOnThird.SignInAsync(Api.NewEmail("victim"), "Summer2026")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await sprayerOnThird.SignInAsync(UsersHttp.NewEmail("victim"), "Summer2026")).StatusCode);
         // Another address goes on.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await other.SignInAsync(Api.NewEmail("victim"), "Summer2026")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await other.SignInAsync(UsersHttp.NewEmail("victim"), "Summer2026")).StatusCode);
     }
 
     [Fact]
     public async Task Too_many_attempts_from_one_client_for_one_email_get_429_with_Retry_After()
     {
         using var http = users.Service.CreateClient();
-        var email = Api.NewEmail("flood");
+        var email = UsersHttp.NewEmail("flood");
         const string client = "203.0.113.7";
 
         for (var i = 0; i < 10; i++)
@@ -203,7 +203,7 @@ public sealed class SignInTests(UsersServiceFixture users)
         Assert.Equal(HttpStatusCode.TooManyRequests, (await http.SignInAsync(email.ToUpperInvariant(), "guess1pass", client)).StatusCode);
 
         // The limit is per client and e-mail: the same client for another e-mail, and another client for this one, go on.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SignInAsync(Api.NewEmail(), "guess1pass", client)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SignInAsync(UsersHttp.NewEmail(), "guess1pass", client)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.SignInAsync(email, "guess1pass", "203.0.113.8")).StatusCode);
     }
 }

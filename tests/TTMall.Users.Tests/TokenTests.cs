@@ -74,7 +74,7 @@ public sealed class TokenTests(UsersServiceFixture users)
 
         await ProblemAssert.StatusAsync(await stranger.GetAsync("/api/users/me"), HttpStatusCode.Unauthorized);
         await ProblemAssert.StatusAsync(await stranger.PutAsJsonAsync("/api/users/me", new ProfileUpdate("陌生人", null)), HttpStatusCode.Unauthorized);
-        await ProblemAssert.StatusAsync(await stranger.PostAsJsonAsync("/api/users/me/addresses", Api.Address()), HttpStatusCode.Unauthorized);
+        await ProblemAssert.StatusAsync(await stranger.PostAsJsonAsync("/api/users/me/addresses", UsersHttp.Address()), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TTMall.Carts;
 
-namespace TTMall.Carts.Tests;
+namespace TTMall.Testing.Shop;
 
 /// <summary>The carts API as a shopper's client calls it.</summary>
-internal static class CartHttp
+public static class CartHttp
 {
     public const string Cart = "/api/carts/me";
     public const string Items = "/api/carts/me/items";

@@ -1,13 +1,12 @@
-using TTMall.Carts.Tests;
 using TTMall.ServiceDefaults.Validation;
 using TTMall.Testing.Fuzzing;
 using Xunit.Abstractions;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>A few hundred generated bad requests to every endpoint of the OpenAPI document: none is a 5xx, and the service stays up.</summary>
-[Collection(OrdersCollection.Name)]
-public sealed class FuzzTests(OrdersMall mall, ITestOutputHelper output)
+[Collection(CheckoutCollection.Name)]
+public sealed class FuzzTests(CheckoutMall mall, ITestOutputHelper output)
 {
     [Fact]
     public async Task Generated_bad_requests_get_no_5xx_and_the_service_keeps_serving()

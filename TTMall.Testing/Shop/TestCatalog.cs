@@ -4,14 +4,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TTMall.Products;
 using TTMall.Products.Data;
+using TTMall.Testing.Infrastructure;
 
-namespace TTMall.Carts.Tests;
+namespace TTMall.Testing.Shop;
 
 /// <summary>
 /// Products for one test, made by the products service's own code in the running service (it has no admin API yet):
 /// added with its seeding code (<see cref="ProductsSeed.AddProductAsync"/>), changed and deleted through its data
-/// model, after which the service forgets its copy as it does after any change of its own. Carts' tests thus never
-/// depend on how productsdb's tables look. Each change is waited for until the products service serves it.
+/// model, after which the service forgets its copy as it does after any change of its own. Tests of other services thus
+/// never depend on how productsdb's tables look. Each change is waited for until the products service serves it.
 /// </summary>
 public sealed class TestCatalog(MallServiceHost<ProductsDbContext> products)
 {

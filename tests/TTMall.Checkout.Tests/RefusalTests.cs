@@ -1,11 +1,10 @@
 using System.Net;
-using TTMall.Carts.Tests;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>Each reason an order is not placed: its problem, and no order written.</summary>
-[Collection(OrdersCollection.Name)]
-public sealed class RefusalTests(OrdersMall mall)
+[Collection(CheckoutCollection.Name)]
+public sealed class RefusalTests(CheckoutMall mall)
 {
     [Fact]
     public async Task An_empty_cart_is_409_empty_cart()

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using TTMall.Contracts;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>
 /// The mall's RabbitMQ as the other services use it: publishes the events orders consumes, as products and payments

@@ -1,11 +1,10 @@
 using System.Net;
-using TTMall.Carts.Tests;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>Without carts, users or products an order cannot be made: a 503 problem naming what is missing, and nothing written.</summary>
-[Collection(OrdersCollection.Name)]
-public sealed class DependencyDownTests(OrdersMall mall)
+[Collection(CheckoutCollection.Name)]
+public sealed class DependencyDownTests(CheckoutMall mall)
 {
     [Theory]
     [InlineData("carts", "cart")]

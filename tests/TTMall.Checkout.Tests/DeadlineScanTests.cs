@@ -1,12 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using TTMall.Carts.Tests;
 using TTMall.Contracts;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
-[Collection(OrdersCollection.Name)]
-public sealed class DeadlineScanTests(OrdersMall mall)
+[Collection(CheckoutCollection.Name)]
+public sealed class DeadlineScanTests(CheckoutMall mall)
 {
     [Fact]
     public async Task Two_replicas_scanning_at_once_cancel_each_overdue_order_once()
@@ -21,11 +21,7 @@ public sealed class DeadlineScanTests(OrdersMall mall)
             orders.Add((await shopper.PlaceOkAsync()).Id);
         }
 
-        foreach (var id in orders)
-        {
-            await mall.Bus.PublishAsync(new StockReserved(id));
-        }
-
+        // Products reserves each order's stock.
         await Eventually.HoldsAsync(
             async () => await mall.InOrdersAsync(db => db.Orders.CountAsync(o => orders.Contains(o.Id) && o.Status == OrderStatus.AwaitingPayment)) == orders.Count,
             TimeSpan.FromSeconds(20), "every order awaits payment");

@@ -5,12 +5,14 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TTMall.Testing.Infrastructure;
+using TTMall.Users;
 using TTMall.Users.Data;
 
-namespace TTMall.Users.Tests;
+namespace TTMall.Testing.Shop;
 
 /// <summary>Calls to the users service as a client makes them, and checks on what comes back.</summary>
-internal static class Api
+public static class UsersHttp
 {
     public const string Password = "kaixin2026";
 
@@ -124,11 +126,4 @@ internal static class Api
     /// <summary>The claims inside a JWT, read without checking it.</summary>
     public static JsonElement Payload(string jwt) =>
         JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1])).RootElement;
-}
-
-internal sealed record Shopper(string Email, SessionTokens Tokens, HttpClient Http) : IDisposable
-{
-    public Guid Id => Tokens.User.Id;
-
-    public void Dispose() => Http.Dispose();
 }

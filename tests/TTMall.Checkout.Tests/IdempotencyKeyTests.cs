@@ -1,10 +1,10 @@
 using System.Net;
-using TTMall.Carts.Tests;
+using TTMall.Orders;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
-[Collection(OrdersCollection.Name)]
-public sealed class IdempotencyKeyTests(OrdersMall mall)
+[Collection(CheckoutCollection.Name)]
+public sealed class IdempotencyKeyTests(CheckoutMall mall)
 {
     [Fact]
     public async Task The_same_key_again_is_answered_with_the_same_order_and_makes_no_second()

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TTMall.Orders;
 using TTMall.Orders.Data;
 
-namespace TTMall.Orders.Tests;
+namespace TTMall.Checkout.Tests;
 
 /// <summary>The orders API as a shopper's client calls it.</summary>
 internal static class OrderHttp
@@ -55,7 +56,7 @@ internal static class OrderHttp
         OrderDto? last = null;
         await Eventually.HoldsAsync(
             async () => (last = await shopper.GetOrderAsync(id)).Status == status,
-            TimeSpan.FromSeconds(15),
+            TimeSpan.FromSeconds(30),
             $"order {id} is {status}",
             () => $"last seen: {last}");
         return last!;

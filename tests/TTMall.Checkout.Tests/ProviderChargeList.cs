@@ -1,0 +1,3 @@
+namespace TTMall.Checkout.Tests;
+
+internal sealed record ProviderChargeList(string Reference, List<ProviderCharge> Items);
