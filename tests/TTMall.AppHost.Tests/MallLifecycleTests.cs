@@ -17,7 +17,7 @@ namespace TTMall.AppHost.Tests;
 /// <summary>The whole mall in local mode, as the AppHost starts it: real Postgres, Redis and RabbitMQ from the machine's packages.</summary>
 public class MallLifecycleTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -69,7 +69,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
             output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
 
             var names = builder.Resources.Select(r => r.Name).ToHashSet();
-            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "redis", "rabbitmq", "discovery1", "discovery2", "products", "users", "carts", "gateway" }, names);
+            Assert.Superset(new HashSet<string> { "postgres", "productsdb", "usersdb", "ordersdb", "paymentsdb", "providerdb", "redis", "rabbitmq", "discovery1", "discovery2", "products", "users", "carts", "orders", "payments", "payment-provider", "gateway" }, names);
 
             var servedBy = new HashSet<string>();
             using var http = app.CreateHttpClient("products");
@@ -137,15 +137,21 @@ public class MallLifecycleTests(ITestOutputHelper output)
                 // The gateway carries tokens to users too, and answers for what no service of the mall serves.
                 Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/users/me", timeout.Token)).StatusCode);
                 // The gateway routes exactly the services the AppHost runs: orders is not one of them (yet).
-                foreach (var path in new[] { "/api/nothing-here/1", "/api/orders/1" })
+                using (var unknown = await gateway.GetAsync("/api/nothing-here/1", timeout.Token))
                 {
-                    using var unknown = await gateway.GetAsync(path, timeout.Token);
                     Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
                     Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
                 }
 
+                // Orders and payments are routed, and ask for a shopper.
+                foreach (var path in new[] { "/api/orders", "/api/payments?orderId=" + Guid.NewGuid() })
+                {
+                    using var anonymous = await gateway.GetAsync(path, timeout.Token);
+                    Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+                }
+
                 // Up to here, a normal start and normal use: nobody complained.
-                Assert.Equal(["carts", "discovery", "gateway", "products", "users"], serviceLines.HeardIn("start").Order());
+                Assert.Equal(["carts", "discovery", "gateway", "orders", "payment-provider", "payments", "products", "users"], serviceLines.HeardIn("start").Order());
                 var atStart = serviceLines.ComplaintsIn("start");
                 Assert.True(atStart.Count == 0, "warnings or errors on a clean start:\n" + string.Join("\n", atStart));
 
@@ -160,7 +166,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
             }
 
             // Only users is given the private key; the others the public keys only; the gateway no key at all.
-            foreach (var service in builder.Resources.OfType<ProjectResource>().Where(r => r.Name is "products" or "users" or "carts" or "gateway"))
+            foreach (var service in builder.Resources.OfType<ProjectResource>().Where(r => r.Name is "products" or "users" or "carts" or "orders" or "payments" or "gateway"))
             {
 #pragma warning disable CS0618 // Its successor is still marked for evaluation; this reads the same values the processes were started with.
                 var environment = await service.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
@@ -170,7 +176,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
                 if (service.Name == "gateway")
                 {
                     var routed = environment.Where(e => e.Key.StartsWith("Gateway__Services__", StringComparison.Ordinal)).Select(e => e.Value).Order();
-                    Assert.Equal(["carts", "products", "users"], routed);
+                    Assert.Equal(["carts", "orders", "payments", "products", "users"], routed);
                 }
                 Assert.DoesNotContain("\"d\"", environment.GetValueOrDefault("Jwt__PublicKeys", ""), StringComparison.Ordinal);
             }

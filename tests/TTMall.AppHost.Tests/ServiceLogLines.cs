@@ -10,7 +10,7 @@ namespace TTMall.AppHost.Tests;
 internal sealed class ServiceLogLines : ILoggerProvider
 {
     private const string ResourceCategory = "TTMall.AppHost.Resources.";
-    private static readonly string[] MallProcesses = ["discovery", "products", "users", "carts", "gateway"];
+    private static readonly string[] MallProcesses = ["discovery", "products", "users", "carts", "orders", "payments", "payment-provider", "gateway"];
 
     private readonly ConcurrentQueue<(string Phase, string Resource, string Text)> _lines = new();
 
