@@ -104,7 +104,10 @@ public sealed class CartStore(IConnectionMultiplexer redis, IOptions<CartsOption
 
     /// <summary>
     /// Removes the lines of <paramref name="productIds"/> that the shopper last wrote at or before
-    /// <paramref name="submittedAt"/>, in one script; lines written later stay. Idempotent.
+    /// <paramref name="submittedAt"/>, in one script; lines written later stay. Idempotent. The whole line goes, not
+    /// the ordered quantity: the order was made from the cart as it was, and a line changed since is kept whole.
+    /// <paramref name="submittedAt"/> is the orders replica's clock and changed-at this one's: a skew between them
+    /// misjudges only a line written within that skew of the order.
     /// </summary>
     /// <returns>How many lines were removed.</returns>
     public async Task<int> RemoveOrderedAsync(Guid owner, IEnumerable<int> productIds, DateTimeOffset submittedAt)
