@@ -24,7 +24,8 @@ builder.AddMallService<Projects.TTMall_Users>("users", platform)
     .WithEnvironment("Users__DemoPassword", demoPassword);
 
 builder.AddMallService<Projects.TTMall_Carts>("carts", platform)
-    .WithStore(mall.Redis);
+    .WithStore(mall.Redis)
+    .WithStore(mall.RabbitMq);
 
 builder.AddMallService<Projects.TTMall_Orders>("orders", platform)
     .WithStore(mall.Database(MallInfrastructure.OrdersDb))

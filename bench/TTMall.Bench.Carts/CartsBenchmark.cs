@@ -47,6 +47,7 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
             "TTMall.Carts",
             publicKeys,
             ("ConnectionStrings__redis", mall.ConnectionString("redis")),
+            ("ConnectionStrings__rabbitmq", mall.ConnectionString("rabbitmq")),
             ("Services__products__http__0", products.BaseUri.ToString().TrimEnd('/')));
         await carts.StartHealthyAsync(null, ct);
         Log($"carts started: pid {carts.ProcessId}, {carts.BaseUri}, products at {products.BaseUri} through service discovery's configuration");

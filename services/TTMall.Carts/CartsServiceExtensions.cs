@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
+using TTMall.Messaging;
 using TTMall.ServiceDefaults.Http;
 using TTMall.ServiceDefaults.Security;
 
@@ -10,7 +11,10 @@ public static class CartsServiceExtensions
     public const string RedisConnectionName = "redis";
     public const string CartOwnerPolicy = "cart-owner";
 
-    /// <summary>Carts in Redis, products over HTTP from the products service (found through discovery).</summary>
+    /// <summary>
+    /// Carts in Redis, products over HTTP from the products service (found through discovery), the checkout's events
+    /// from RabbitMQ (<c>ConnectionStrings:rabbitmq</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddCartsService(this IHostApplicationBuilder builder)
     {
         // A command sent while Redis is unreachable fails at once (a 503 problem) instead of waiting in a backlog for
@@ -29,6 +33,23 @@ public static class CartsServiceExtensions
             .AddUnavailableDependency<Exception>("The cart store is not answering",
                 "Carts are kept in Redis, which did not answer. Try again in a moment.",
                 e => e is RedisConnectionException or RedisTimeoutException);
+        // RabbitMQ away leaves /health Degraded at worst: carts serve without it, only the events wait in their queues.
+        builder.AddServiceMessaging(consumers =>
+        {
+            // The service's shared queue (carts-order-submitted): each order empties its cart once, on one replica.
+            consumers.AddConsumer<OrderSubmittedConsumer>();
+            // Snapshots are per replica, so every replica needs every price change, and a queue the replicas share
+            // would give each event to one of them. Each replica has a queue of its own instead, bound to the same
+            // exchange (carts-product-price-changed-<random>): temporary, that is non-durable and exclusive to the
+            // replica's connection, so none piles up for replicas that are gone. What a replica misses while
+            // disconnected (its queue goes with the connection) costs at most ProductSnapshotLifetime of an old
+            // price: the snapshots stay short-lived for that.
+            consumers.AddConsumer<ProductPriceChangedConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+            });
+        });
         builder.Services.AddAuthorizationBuilder().AddPolicy(CartOwnerPolicy, policy => policy
             .RequireAuthenticatedUser()
             .RequireAssertion(context => context.User.MallUser() is not null));

@@ -24,6 +24,11 @@ public sealed class ProductCatalog(
 
     private readonly ConcurrentDictionary<int, Snapshot> _snapshots = new();
 
+    // Bumped by Forget. A fresh read that started before a product changed must not put what it read back after
+    // the change's event forgot it: it compares the generation from before its request with the one after. Striped,
+    // not per id: two products sharing a stripe only cost each other a snapshot.
+    private readonly long[] _generations = new long[1024];
+
     /// <returns>null when there is no such product.</returns>
     /// <exception cref="ProductsUnavailableException"/>
     public Task<ProductSnapshot?> GetAsync(int id, CancellationToken cancellationToken)
@@ -42,15 +47,33 @@ public sealed class ProductCatalog(
     /// <exception cref="ProductsUnavailableException"/>
     public async Task<ProductSnapshot?> GetFreshAsync(int id, CancellationToken cancellationToken)
     {
+        var generation = Volatile.Read(ref Generation(id));
         var product = await FetchAsync(id, cancellationToken);
         if (options.CurrentValue.ProductSnapshotLifetime > TimeSpan.Zero)
         {
             var known = Task.FromResult(product);
-            _snapshots[id] = new Snapshot(new Lazy<Task<ProductSnapshot?>>(() => known), time.GetTimestamp());
+            var snapshot = new Snapshot(new Lazy<Task<ProductSnapshot?>>(() => known), time.GetTimestamp());
+            _snapshots[id] = snapshot;
+            if (Volatile.Read(ref Generation(id)) != generation)
+            {
+                _snapshots.TryRemove(new KeyValuePair<int, Snapshot>(id, snapshot));
+            }
         }
 
         return product;
     }
+
+    /// <summary>
+    /// Drops this replica's snapshot of product <paramref name="id"/> (its price changed), so the next cart read asks
+    /// the products service. A read already under way keeps what it gets; none puts an older answer back.
+    /// </summary>
+    public void Forget(int id)
+    {
+        Interlocked.Increment(ref Generation(id));
+        _snapshots.TryRemove(id, out _);
+    }
+
+    private ref long Generation(int id) => ref _generations[(uint)id % (uint)_generations.Length];
 
     private Snapshot NewSnapshot(int id)
     {

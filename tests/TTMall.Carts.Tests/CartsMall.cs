@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using TTMall.Carts;
 using TTMall.Products.Data;
 using TTMall.ServiceDefaults.Security;
@@ -17,6 +19,7 @@ public sealed class CartsMall : IAsyncLifetime
     private MallServiceHost<ProductsDbContext>? _products;
     private MallServiceHost<CartStore>? _carts;
     private TestCatalog? _catalog;
+    private CartsBus? _bus;
 
     public MallServiceHost<ProductsDbContext> Products => _products ?? throw NotStarted();
 
@@ -26,20 +29,46 @@ public sealed class CartsMall : IAsyncLifetime
     /// <summary>Products made for a test by the products service's own code.</summary>
     public TestCatalog Catalog => _catalog ?? throw NotStarted();
 
+    /// <summary>Publishes events as orders and products do.</summary>
+    public CartsBus Bus => _bus ?? throw NotStarted();
+
+    /// <summary>What <see cref="Carts"/> has consumed.</summary>
+    public ConsumedMessages Consumed { get; } = new();
+
+    /// <summary>The rabbitmq connection string.</summary>
+    public string RabbitMq => _infrastructure.ConnectionString("rabbitmq");
+
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
         _products = new MallServiceHost<ProductsDbContext>(_infrastructure.ConnectionStrings);
         _catalog = new TestCatalog(_products);
         _carts = StartCarts();
+        _carts.Services.GetRequiredService<IBus>().ConnectConsumeObserver(Consumed);
+        _bus = await CartsBus.StartAsync(RabbitMq);
+        await ListeningAsync(_carts);
     }
 
-    /// <summary>Another carts replica on the same Redis and products (or on the products address given).</summary>
+    /// <summary>
+    /// Waits until <paramref name="carts"/> is connected to RabbitMQ with its queues bound: the bus connects in the
+    /// background (a replica starts while RabbitMQ is away), and an event published before would not reach it.
+    /// </summary>
+    public static async Task ListeningAsync(MallServiceHost<CartStore> carts)
+    {
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await carts.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, ready.Token);
+    }
+
+    /// <summary>
+    /// Another carts replica on the same Redis, RabbitMQ and products (or on the products address given);
+    /// <paramref name="settings"/> win over those.
+    /// </summary>
     public MallServiceHost<CartStore> StartCarts(Uri? products = null, IReadOnlyDictionary<string, string?>? settings = null) =>
         new(_infrastructure.ConnectionStrings
             .Append(new("Services:products:http:0", (products ?? Products.BaseAddress).ToString().TrimEnd('/')))
             .Concat(settings ?? new Dictionary<string, string?>())
-            .ToDictionary());
+            .GroupBy(s => s.Key)
+            .ToDictionary(g => g.Key, g => g.Last().Value));
 
     /// <summary>A client of <paramref name="carts"/> (default: <see cref="Carts"/>) that sends <paramref name="token"/>, if any.</summary>
     public HttpClient Client(string? token, MallServiceHost<CartStore>? carts = null)
@@ -58,6 +87,11 @@ public sealed class CartsMall : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_bus is not null)
+        {
+            await _bus.DisposeAsync();
+        }
+
         if (_carts is not null)
         {
             await _carts.DisposeAsync();
