@@ -29,9 +29,10 @@ public static class MallService
     /// <param name="instanceId">This replica's name, e.g. <c>products-1</c>.</param>
     /// <param name="eureka">The discovery peers' service URLs, comma-separated; the service gets them with its credential.</param>
     /// <param name="publicKeys">The JWK set access tokens are checked with (<c>Jwt:PublicKeys</c>); none for the gateway.</param>
-    /// <param name="connectionString">The products database, for a service that has one.</param>
+    /// <param name="connectionStrings">The stores the service uses, by connection name (<c>productsdb</c>, <c>rabbitmq</c>, …).</param>
     public static ServiceProcess Create(
-        string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string? publicKeys, string? connectionString)
+        string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string? publicKeys,
+        IReadOnlyDictionary<string, string>? connectionStrings)
     {
         var process = new ServiceProcess(project, instanceId)
         {
@@ -57,9 +58,9 @@ public static class MallService
             process.Environment["Jwt__PublicKeys"] = publicKeys;
         }
 
-        if (connectionString is not null)
+        foreach (var (name, value) in connectionStrings ?? new Dictionary<string, string>())
         {
-            process.Environment["ConnectionStrings__productsdb"] = connectionString;
+            process.Environment[$"ConnectionStrings__{name}"] = value;
         }
 
         if (serviceName == "gateway")

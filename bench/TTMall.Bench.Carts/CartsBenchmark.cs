@@ -40,7 +40,8 @@ public sealed class CartsBenchmark(BenchSettings settings, DirectoryInfo temp)
         var signingKey = AccessTokenKeys.NewSigningKey();
         var publicKeys = AccessTokenKeys.PublicKeySet(signingKey);
 
-        await using var products = Service("TTMall.Products", publicKeys, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")));
+        await using var products = Service("TTMall.Products", publicKeys, ("ConnectionStrings__productsdb", mall.ConnectionString("productsdb")),
+            ("ConnectionStrings__rabbitmq", mall.ConnectionString("rabbitmq")));
         await products.StartHealthyAsync(null, ct);
         Log($"products started: pid {products.ProcessId}, {products.BaseUri} (migrated and seeded)");
         await using var carts = Service(

@@ -63,8 +63,8 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
         var eureka = $"{peerA.EurekaUri},{peerB.EurekaUri}";
 
         Log("starting products-1, products-2 (migrations and seed data on first start) and the gateway ...");
-        await using var products1 = Service("TTMall.Products", "products", "products-1", eureka, mall.ConnectionString("productsdb"));
-        await using var products2 = Service("TTMall.Products", "products", "products-2", eureka, mall.ConnectionString("productsdb"));
+        await using var products1 = Service("TTMall.Products", "products", "products-1", eureka, ProductsStores(mall));
+        await using var products2 = Service("TTMall.Products", "products", "products-2", eureka, ProductsStores(mall));
         ServiceProcess[] replicas = [products1, products2];
         foreach (var (name, value) in settings.ProductsEnvironment)
         {
@@ -394,8 +394,15 @@ public sealed class GatewayBenchmark(BenchSettings settings, DirectoryInfo temp)
     private static extern int SetPriority(int which, int who, int priority);
 
     /// <summary>A service as the AppHost configures it, with the mall's local discovery profile (TTMall.Hosting.MallDiscovery).</summary>
-    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
-        MallService.Create(project, serviceName, instanceId, eureka, Discovery, serviceName == "gateway" ? null : _publicKeys, connectionString);
+    private ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, IReadOnlyDictionary<string, string>? connectionStrings) =>
+        MallService.Create(project, serviceName, instanceId, eureka, Discovery, serviceName == "gateway" ? null : _publicKeys, connectionStrings);
+
+    /// <summary>Products' database and the broker its stock events go through.</summary>
+    private static Dictionary<string, string> ProductsStores(LocalMall mall) => new()
+    {
+        ["productsdb"] = mall.ConnectionString("productsdb"),
+        ["rabbitmq"] = mall.ConnectionString("rabbitmq"),
+    };
 
     private static async Task WaitUntilBothReplicasAnswerAsync(HttpClient http, Uri target, string what, CancellationToken cancellationToken)
     {

@@ -57,7 +57,7 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         Log("starting Postgres, Redis and RabbitMQ with the AppHost's code (local servers, fresh data) ...");
         await using var mall = await LocalMall.StartAsync(cancellationToken);
         Log("starting the products service (migrations and seed data on first start) ...");
-        await using var server = Server(dll, mall.ConnectionString("productsdb"));
+        await using var server = Server(dll, mall.ConnectionString("productsdb"), mall.ConnectionString("rabbitmq"));
         await server.StartHealthyAsync(TimeSpan.FromSeconds(120), cancellationToken);
         var baseUrl = server.BaseUri;
         Log($"products service pid {server.ProcessId} at {baseUrl}");
@@ -146,12 +146,14 @@ public sealed class ProductsBenchmark(BenchSettings settings, DirectoryInfo temp
         return (result, cpu);
     }
 
-    private ServiceProcess Server(string dll, string connectionString)
+    private ServiceProcess Server(string dll, string connectionString, string rabbitMq)
     {
         var server = ServiceProcess.OfDll(dll, "products");
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__productsdb"] = connectionString,
+            // Stock is reserved for orders arriving over RabbitMQ; nothing arrives in this run.
+            ["ConnectionStrings__rabbitmq"] = rabbitMq,
             ["Eureka__Client__Enabled"] = "false",
             // Nothing is signed in this run; the service only insists on a usable public key.
             ["Jwt__PublicKeys"] = AccessTokenKeys.PublicKeySet(AccessTokenKeys.NewSigningKey()),

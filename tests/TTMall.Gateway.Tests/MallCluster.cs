@@ -56,8 +56,8 @@ public sealed class MallCluster : IAsyncLifetime
         var eureka = $"{PeerA.EurekaUri},{PeerB.EurekaUri}";
         for (var i = 1; i <= 2; i++)
         {
-            _products.Add(Service("TTMall.Products", "products", $"products-{i}", eureka, _mall.ConnectionString("productsdb")));
-            _gateways.Add(Service("TTMall.Gateway", "gateway", $"gateway-{i}", eureka, connectionString: null));
+            _products.Add(Service("TTMall.Products", "products", $"products-{i}", eureka, ProductsStores()));
+            _gateways.Add(Service("TTMall.Gateway", "gateway", $"gateway-{i}", eureka, connectionStrings: null));
         }
 
         // Both replicas at once: the migrations and seed data take turns under their advisory lock.
@@ -101,7 +101,7 @@ public sealed class MallCluster : IAsyncLifetime
     /// </summary>
     public async Task<ServiceProcess> StartExtraProductsReplicaAsync(string instanceId, Func<int, int>? registeredPort = null)
     {
-        var replica = Service("TTMall.Products", "products", instanceId, $"{PeerA.EurekaUri},{PeerB.EurekaUri}", _mall!.ConnectionString("productsdb"));
+        var replica = Service("TTMall.Products", "products", instanceId, $"{PeerA.EurekaUri},{PeerB.EurekaUri}", ProductsStores());
         if (registeredPort is not null)
         {
             replica.Environment["Eureka__Instance__Port"] = registeredPort(replica.Port).ToString(CultureInfo.InvariantCulture);
@@ -208,10 +208,18 @@ public sealed class MallCluster : IAsyncLifetime
 
     private static string Tail(string log, int lines = 40) => string.Join("\n", log.Split('\n').TakeLast(lines));
 
-    private static ServiceProcess Service(string project, string serviceName, string instanceId, string eureka, string? connectionString) =>
+    private static ServiceProcess Service(
+        string project, string serviceName, string instanceId, string eureka, IReadOnlyDictionary<string, string>? connectionStrings) =>
         MallService.Create(project, serviceName, instanceId, eureka, Discovery,
             // The gateway holds no key and checks no token; the services check with the users service's public key.
-            serviceName == "gateway" ? null : TestTokens.PublicKeys, connectionString);
+            serviceName == "gateway" ? null : TestTokens.PublicKeys, connectionStrings);
+
+    /// <summary>Products' database and the broker its stock events go through.</summary>
+    private Dictionary<string, string> ProductsStores() => new()
+    {
+        ["productsdb"] = _mall!.ConnectionString("productsdb"),
+        ["rabbitmq"] = _mall.ConnectionString("rabbitmq"),
+    };
 
     private static InvalidOperationException NotStarted() => new("The cluster is not started.");
 }

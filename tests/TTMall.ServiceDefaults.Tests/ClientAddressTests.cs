@@ -198,7 +198,7 @@ public sealed class ClientAddressTests(ITestOutputHelper output) : IAsyncLifetim
     private async Task<ServiceProcess> StartGatewayAsync(string instanceId, params (string Key, string Value)[] settings)
     {
         var gateway = MallService.Create("TTMall.Gateway", "gateway", instanceId, Eureka.EurekaUri.ToString(), Profile,
-            publicKeys: null, connectionString: null);
+            publicKeys: null, connectionStrings: null);
         foreach (var (key, value) in settings)
         {
             gateway.Environment[key] = value;

@@ -18,7 +18,7 @@ public sealed class GatewayHostileRegistryTests(ITestOutputHelper output)
         var bad = HostileRegistry.Bad(decoy.Port);
         fake.Set(HostileRegistry.Registry(good.Port, decoy.Port));
         await using var gateway = MallService.Create("TTMall.Gateway", "gateway", "gateway-1", fake.EurekaUri.ToString(), Profile,
-            publicKeys: null, connectionString: null);
+            publicKeys: null, connectionStrings: null);
 
         // Healthy only once it has fetched the registry; then a few deltas (one every 0.5 s), each with the bad instances in the copy.
         await gateway.StartAsync(TimeSpan.FromSeconds(30));
