@@ -143,11 +143,12 @@ public class MallLifecycleTests(ITestOutputHelper output)
                     Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
                 }
 
-                // Orders and payments are routed, and ask for a shopper.
-                foreach (var path in new[] { "/api/orders", "/api/payments?orderId=" + Guid.NewGuid() })
+                // Orders and payments are routed: the demo shopper's (empty) lists, each from a replica of its service.
+                foreach (var (path, service) in new[] { ("/api/orders", "orders-"), ("/api/payments?orderId=" + Guid.NewGuid(), "payments-") })
                 {
-                    using var anonymous = await gateway.GetAsync(path, timeout.Token);
-                    Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+                    using var mine = await gateway.GetAsync(path, timeout.Token);
+                    Assert.True(mine.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)mine.StatusCode} {await mine.Content.ReadAsStringAsync(timeout.Token)}");
+                    Assert.StartsWith(service, mine.Headers.GetValues("X-TTMall-Instance").Single());
                 }
 
                 // Up to here, a normal start and normal use: nobody complained.

@@ -43,7 +43,7 @@ public sealed class UntrustedInputTests(DiscoveryServerFixture server) : IClassF
         { "metadata", $"{{\"big\":\"{new string('<', 3_000)}\"}}" },
         { "metadata", "{" + string.Join(",", Enumerable.Range(0, 33).Select(i => $"\"k{i}\":\"v\"")) + "}" },
         { "lastDirtyTimestamp", "\"9223372036854775807\"" },
-        { "lastDirtyTimestamp", $"\"{DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds()}\"" },
+        { "lastDirtyTimestamp", $"\"{DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds()}\"" },
     };
 
     [Theory]
