@@ -15,7 +15,8 @@ internal sealed class BusHealthCheck(IBusControl bus, TimeProvider time) : IHeal
 {
     public const string Name = "rabbitmq-bus";
 
-    public static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
+    /// <summary>A minute: a replica started with many others on a loaded two-core machine may take tens of seconds to connect.</summary>
+    public static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(60);
 
     private readonly DateTimeOffset _created = time.GetUtcNow();
     private volatile bool _wasReady;
