@@ -79,7 +79,9 @@ public static class MessagingExtensions
             });
         });
         // RabbitMQ away must not take the service out of rotation: its HTTP API works and writes to the outbox.
-        builder.Services.TryAddSingleton<BusHealthCheck>();
+        var grace = builder.Configuration.GetValue<TimeSpan?>(BusHealthCheck.GraceSetting) ?? BusHealthCheck.DefaultGrace;
+        builder.Services.TryAddSingleton(services => new BusHealthCheck(
+            services.GetRequiredService<IBusControl>(), services.GetRequiredService<TimeProvider>(), grace));
         builder.Services.AddHostedService(services => services.GetRequiredService<BusHealthCheck>());
         builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
         {

@@ -128,6 +128,8 @@ public class CartEventsTests(CartsMall mall)
         {
             // Where no broker listens: RabbitMQ is down from the start.
             ["ConnectionStrings:rabbitmq"] = $"amqp://guest:guest@127.0.0.1:{FreePort.OnLoopback()}/",
+            // Starting for 3 s, then Degraded: not the minute a replica is given by default.
+            ["Messaging:ConnectGrace"] = "00:00:03",
         });
         using var shopper = mall.NewShopper(replica);
         using var probe = replica.CreateClient();

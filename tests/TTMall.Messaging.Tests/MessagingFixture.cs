@@ -78,7 +78,11 @@ public sealed class MessagingFixture : IAsyncLifetime
             [$"ConnectionStrings:{TestDbContext.ConnectionName}"] = database,
             [$"ConnectionStrings:{MessagingExtensions.ConnectionName}"] = rabbitMq ?? RabbitMq,
             [MessagingExtensions.ServiceNameSetting] = service,
+            // Long enough for a loaded machine to answer the first probe inside it, short enough to wait out.
+            [BusHealthCheck.GraceSetting] = ConnectGrace.ToString(),
         }, consumers, waitForBus: rabbitMq is null);
+
+    public static readonly TimeSpan ConnectGrace = TimeSpan.FromSeconds(10);
 }
 
 [CollectionDefinition(Name)]

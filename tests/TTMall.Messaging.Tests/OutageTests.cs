@@ -61,7 +61,7 @@ public sealed class OutageTests(MessagingFixture fixture)
 
         // Still unreachable after the start-up grace: degraded (shown, and answered 200), never unhealthy.
         await Eventually.HoldsAsync(async () => (await host.HealthAsync()).Status == HealthStatus.Degraded,
-            BusHealthCheck.StartGrace + TimeSpan.FromSeconds(10), "degraded once the grace is over");
+            MessagingFixture.ConnectGrace + TimeSpan.FromSeconds(20), "degraded once the grace is over");
         await using var db = MessagingFixture.Database(database);
         Assert.Equal(1, await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null));
     }
