@@ -38,6 +38,9 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<EjectOnTransportFailure>();
         builder.Services.AddSingleton<IPassiveHealthCheckPolicy>(provider => provider.GetRequiredService<EjectOnTransportFailure>());
         builder.Services.AddSingleton<IActiveHealthCheckPolicy, ProbeDecides>();
+        // ProbeDecides says what the probes change, telling a starting replica from a failing one; YARP's own health
+        // logging warns about every failed probe alike, so only its errors are kept.
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Health", LogLevel.Error);
         builder.Services.AddSingleton<RetryOnAnotherDestination>();
 
         builder.Services.AddRateLimiter(limiter =>
