@@ -12,12 +12,19 @@ public static class BackgroundLoop
     private static readonly TimeSpan LongestBackOff = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Runs <paramref name="step"/> every <paramref name="interval"/> until <paramref name="stoppingToken"/> fires. After a
-    /// step that throws, the next waits twice as long as the last did (at most 30 s); the first success resets it.
+    /// Runs <paramref name="step"/> every <paramref name="interval"/> until <paramref name="stoppingToken"/> fires, the
+    /// first time after <paramref name="firstAfter"/> (at once by default). After a step that throws, the next waits
+    /// twice as long as the last did (at most 30 s); the first success resets it.
     /// </summary>
     public static async Task RunAsync(
-        string name, TimeSpan interval, Func<CancellationToken, Task> step, ILogger logger, TimeProvider time, CancellationToken stoppingToken)
+        string name, TimeSpan interval, Func<CancellationToken, Task> step, ILogger logger, TimeProvider time, CancellationToken stoppingToken,
+        TimeSpan firstAfter = default)
     {
+        if (firstAfter > TimeSpan.Zero && !await DelayAsync(firstAfter, time, stoppingToken))
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -46,14 +53,24 @@ public static class BackgroundLoop
                 }
             }
 
-            try
-            {
-                await Task.Delay(wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
+            if (!await DelayAsync(wait, time, stoppingToken))
             {
                 return;
             }
+        }
+    }
+
+    /// <returns>False when stopped meanwhile.</returns>
+    private static async Task<bool> DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TTMall.Data;
+using TTMall.Eureka.Client;
 using TTMall.Orders.Data;
 
 namespace TTMall.Orders;
@@ -16,34 +17,11 @@ public sealed partial class PaymentDeadlineScan(
     /// <summary>At most this many per scan, so a backlog (after downtime) does not keep one scan from ending.</summary>
     public const int MaxPerScan = 500;
 
-    private bool _failing;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The first scan an interval after start; the interval is read once, at start.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(options.CurrentValue.DeadlineScanInterval, time, stoppingToken);
-                try
-                {
-                    await CancelOverdueAsync(stoppingToken);
-                    _failing = false;
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // Said once per outage (the database down), not every second.
-                    if (!_failing)
-                    {
-                        LogScanFailed(logger, e);
-                        _failing = true;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        var interval = options.CurrentValue.DeadlineScanInterval;
+        return BackgroundLoop.RunAsync("Payment deadline scan", interval, CancelOverdueAsync, logger, time, stoppingToken, firstAfter: interval);
     }
 
     /// <summary>Cancels the orders overdue now; returns how many.</summary>
@@ -81,6 +59,4 @@ public sealed partial class PaymentDeadlineScan(
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} cancelled: its payment deadline passed")]
     private static partial void LogCancelled(ILogger logger, Guid orderId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not cancel orders past their payment deadline; trying again")]
-    private static partial void LogScanFailed(ILogger logger, Exception exception);
 }

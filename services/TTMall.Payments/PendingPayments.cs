@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TTMall.Eureka.Client;
 using TTMall.Payments.Data;
 using TTMall.Payments.Provider;
 
@@ -10,33 +11,14 @@ namespace TTMall.Payments;
 /// shopper did not send again. Once such a call is long over, the provider's record for the order says what happened;
 /// the card is never kept, so the charge is looked up, not made again.
 /// </summary>
-public sealed partial class PendingPayments(
+public sealed class PendingPayments(
     IServiceScopeFactory scopes, IOptions<PaymentProviderOptions> provider, TimeProvider time, ILogger<PendingPayments> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SettleAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogSettleFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync("Pending payments", Interval, SettleAsync, logger, time, stoppingToken, firstAfter: Interval);
 
     /// <returns>How many payments were decided.</returns>
     public async Task<int> SettleAsync(CancellationToken cancellationToken)
@@ -63,7 +45,4 @@ public sealed partial class PendingPayments(
 
         return decided;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not settle pending payments; trying again shortly")]
-    private static partial void LogSettleFailed(ILogger logger, Exception exception);
 }
