@@ -158,7 +158,7 @@ public class MallLifecycleTests(ITestOutputHelper output)
 
                 // Each store stopped under its services, then started again: 503 problems meanwhile, served again without a restart.
                 serviceLines.Phase = "outages";
-                var outages = new StoreOutages(app, output);
+                var outages = new StoreOutages(app, output, serviceLines);
                 await outages.StopAndStartAsync("redis", gateway, ["/api/carts/me"], timeout.Token);
                 await outages.StopAndStartAsync("postgres", gateway, ["/api/products?q=键盘", "/api/users/me"], timeout.Token);
                 // A store that goes away is worth a complaint: the listening above would have heard one.

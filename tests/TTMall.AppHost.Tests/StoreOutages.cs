@@ -12,7 +12,7 @@ namespace TTMall.AppHost.Tests;
 /// that needs it is a 503 problem (never a 500, never a hang), and once it is started again the same processes serve
 /// it without being restarted.
 /// </summary>
-internal sealed class StoreOutages(DistributedApplication app, ITestOutputHelper output)
+internal sealed class StoreOutages(DistributedApplication app, ITestOutputHelper output, ServiceLogLines logs)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
@@ -24,7 +24,7 @@ internal sealed class StoreOutages(DistributedApplication app, ITestOutputHelper
         Assert.True(stopped.Success, $"stopping {store}: {stopped.Message}");
         foreach (var path in paths)
         {
-            await AnswersAsync(client, path, HttpStatusCode.ServiceUnavailable, ct);
+            await AnswersAsync(client, path, HttpStatusCode.ServiceUnavailable, ct, logs);
         }
 
         output.WriteLine($"{store} stopped: {string.Join(", ", paths)} answered 503 problems within {clock.Elapsed.TotalSeconds:F1} s");
@@ -34,14 +34,14 @@ internal sealed class StoreOutages(DistributedApplication app, ITestOutputHelper
         Assert.True(started.Success, $"starting {store}: {started.Message}");
         foreach (var path in paths)
         {
-            await AnswersAsync(client, path, HttpStatusCode.OK, ct);
+            await AnswersAsync(client, path, HttpStatusCode.OK, ct, logs);
         }
 
         output.WriteLine($"{store} started again: {string.Join(", ", paths)} answered 200 within {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>Asks until <paramref name="path"/> answers <paramref name="expected"/>; meanwhile only 200 or 503 problems are acceptable.</summary>
-    private static async Task AnswersAsync(HttpClient client, string path, HttpStatusCode expected, CancellationToken ct)
+    private static async Task AnswersAsync(HttpClient client, string path, HttpStatusCode expected, CancellationToken ct, ServiceLogLines logs)
     {
         var deadline = DateTime.UtcNow + Deadline;
         var seen = new List<string>();
@@ -56,7 +56,10 @@ internal sealed class StoreOutages(DistributedApplication app, ITestOutputHelper
             }
             else
             {
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
+                // What the service behind the path and the gateway said meanwhile tells why.
+                var service = path.Split('/', StringSplitOptions.RemoveEmptyEntries)[1].Split('?')[0];
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}\n" + string.Join("\n",
+                    logs.LinesIn(logs.Phase).Where(l => l.StartsWith(service, StringComparison.Ordinal) || l.StartsWith("gateway", StringComparison.Ordinal)).TakeLast(150)));
             }
 
             if (response.StatusCode == expected)
