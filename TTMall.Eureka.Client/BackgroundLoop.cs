@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace TTMall.Eureka.Client;
@@ -57,6 +58,24 @@ public static class BackgroundLoop
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Waits until the host has started (its hosted services' start, migrations included, is over).</summary>
+    /// <returns>False when the host stops first.</returns>
+    public static async Task<bool> HostStartedAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

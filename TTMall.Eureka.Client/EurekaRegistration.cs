@@ -53,7 +53,7 @@ public sealed class EurekaRegistration(
         using (var starting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
             var renewing = HeartbeatsAsync(starting.Token, stoppingToken);
-            started = await WaitUntilStartedAsync(stoppingToken);
+            started = await BackgroundLoop.HostStartedAsync(lifetime, stoppingToken);
             if (started)
             {
                 await WaitUntilAnsweringAsync(Describe(ListeningPort() ?? port ?? 0, InstanceStatus.UP), stoppingToken);
@@ -282,22 +282,6 @@ public sealed class EurekaRegistration(
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    private async Task<bool> WaitUntilStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

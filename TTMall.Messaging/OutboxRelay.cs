@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using TTMall.Eureka.Client;
 
 namespace TTMall.Messaging;
 
@@ -51,7 +52,7 @@ public sealed partial class OutboxRelay<TContext>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Migrations and the bus start with the host; the outbox table exists once it has started.
-        if (!await StartedAsync(stoppingToken))
+        if (!await BackgroundLoop.HostStartedAsync(lifetime, stoppingToken))
         {
             return;
         }
@@ -221,22 +222,6 @@ public sealed partial class OutboxRelay<TContext>(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-        }
-    }
-
-    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TTMall.Eureka.Client;
 
 namespace TTMall.Users;
 
@@ -8,21 +9,13 @@ internal sealed class StaleRateLimitSweeper(IServiceScopeFactory scopes, IOption
 {
     private static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>A round that fails is tried again later; a table a little larger meanwhile harms nobody.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync("Stale rate-limit sweep", Every, SweepAsync, logger, time, stoppingToken, firstAfter: Every);
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<RateLimits>().DropStaleAsync(options.Value.LongestWindow, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The next round tries again; a table a little larger meanwhile harms nobody.
-                logger.LogWarning(e, "Dropping stale rate-limit counters failed.");
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<RateLimits>().DropStaleAsync(options.Value.LongestWindow, cancellationToken);
     }
 }
