@@ -23,6 +23,10 @@ public sealed class DatabaseMigrator<TContext>(IServiceScopeFactory scopes, Func
         var context = scope.ServiceProvider.GetRequiredService<TContext>();
         var lockKey = LockKey(typeof(TContext).FullName!);
 
+        // Waiting for the lock while another replica migrates and seeds, and the work itself, can outlast the
+        // 30 s a command is given by default on a machine busy starting the whole mall; failing then would end the
+        // process. A start waits instead, up to a bound that still ends a start that truly hangs.
+        context.Database.SetCommandTimeout(StartTimeout);
         await context.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -45,6 +49,9 @@ public sealed class DatabaseMigrator<TContext>(IServiceScopeFactory scopes, Func
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>How long each step of preparing the database may take, the wait for the lock included.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>A stable 64-bit key per context type (string.GetHashCode differs between processes).</summary>
     public static long LockKey(string name) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(name)), 0);
