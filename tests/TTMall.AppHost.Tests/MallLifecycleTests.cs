@@ -63,7 +63,10 @@ public class MallLifecycleTests(ITestOutputHelper output)
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"not healthy within {StartTimeout.TotalMinutes} min: {string.Join(", ", waiting)}");
+                // The last words of the services still waiting (a replica that exited says why there).
+                var services = waiting.Select(w => w.Split(' ')[0] + "-").ToList();
+                Assert.Fail($"not healthy within {StartTimeout.TotalMinutes} min: {string.Join(", ", waiting)}\n" + string.Join("\n",
+                    serviceLines.LinesIn("start").Where(l => services.Any(s => l.StartsWith(s, StringComparison.Ordinal))).TakeLast(120)));
             }
 
             output.WriteLine($"every resource healthy {clock.Elapsed.TotalSeconds:F1} s after start (fresh data)");
