@@ -71,7 +71,15 @@ public static class UsersSeed
             // the address before it was configured). Sessions begun with another password, by whoever that was, end
             // here: a refresh would otherwise hand them tokens of what the account is now, staff included.
             account.PasswordHash = hasher.HashPassword(account, password);
-            account.IsStaff = isStaff;
+            if (account.IsStaff != isStaff)
+            {
+                // The account changes hands with its role: nothing of whoever had it before stays with it.
+                account.IsStaff = isStaff;
+                account.DisplayName = displayName;
+                account.Phone = null;
+                await db.Addresses.Where(a => a.UserId == account.Id).ExecuteDeleteAsync(cancellationToken);
+            }
+
             account.ConfirmedAt ??= now;
             account.ConfirmationCodeHash = null;
             account.ConfirmationExpiresAt = null;
