@@ -15,13 +15,17 @@ builder.AddMallService<Projects.TTMall_Products>("products", platform)
     .WithStore(mall.Database(MallInfrastructure.ProductsDb))
     .WithStore(mall.RabbitMq);
 
-// demo@ttmall.local signs in with the generated password shown under Parameters in the dashboard.
+// demo@ttmall.local (a shopper) and staff@ttmall.local (who may change prices) sign in with the generated passwords
+// shown under Parameters in the dashboard.
 var demoPassword = builder.AddParameter("users-demo-password",
     new GenerateParameterDefault { MinLength = 16, Special = false, MinLower = 1, MinNumeric = 1 }, secret: true, persist: true);
+var staffPassword = builder.AddParameter("users-staff-password",
+    new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 1, MinNumeric = 1 }, secret: true, persist: true);
 builder.AddMallService<Projects.TTMall_Users>("users", platform)
     .WithStore(mall.Database(MallInfrastructure.UsersDb))
     .WithAccessTokenSigning(platform)
-    .WithEnvironment("Users__DemoPassword", demoPassword);
+    .WithEnvironment("Users__DemoPassword", demoPassword)
+    .WithEnvironment("Users__StaffPassword", staffPassword);
 
 builder.AddMallService<Projects.TTMall_Carts>("carts", platform)
     .WithStore(mall.Redis)

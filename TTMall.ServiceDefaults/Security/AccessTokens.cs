@@ -5,8 +5,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace TTMall.ServiceDefaults.Security;
 
 /// <summary>
-/// Access tokens: short-lived JWTs carrying the user's id (<c>sub</c>), e-mail and name, signed ES256 with the
-/// users service's private key and naming it by <c>kid</c>. Only where <see cref="JwtOptions.SigningKey"/> is set.
+/// Access tokens: short-lived JWTs carrying the user's id (<c>sub</c>), e-mail, name and, for staff only, a
+/// <c>role</c>, signed ES256 with the users service's private key and naming it by <c>kid</c>. Only where
+/// <see cref="JwtOptions.SigningKey"/> is set.
 /// </summary>
 public sealed class AccessTokens(IOptions<JwtOptions> options, TimeProvider time)
 {
@@ -20,6 +21,18 @@ public sealed class AccessTokens(IOptions<JwtOptions> options, TimeProvider time
         var o = options.Value;
         var now = time.GetUtcNow();
         var expires = now + o.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
+            [JwtRegisteredClaimNames.Email] = user.Email,
+            [NameClaim] = user.DisplayName,
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+        };
+        if (user.IsStaff)
+        {
+            claims[MallUserClaims.RoleClaim] = MallUserClaims.StaffRole;
+        }
+
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = o.Issuer,
@@ -28,13 +41,7 @@ public sealed class AccessTokens(IOptions<JwtOptions> options, TimeProvider time
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = Credentials,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
-                [JwtRegisteredClaimNames.Email] = user.Email,
-                [NameClaim] = user.DisplayName,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            },
+            Claims = claims,
         });
         return (token, expires);
     }

@@ -60,5 +60,6 @@ public sealed class JwtOptions
         RequireSignedTokens = true,
         ClockSkew = TimeSpan.FromSeconds(5),
         NameClaimType = AccessTokens.NameClaim,
+        RoleClaimType = MallUserClaims.RoleClaim,
     };
 }

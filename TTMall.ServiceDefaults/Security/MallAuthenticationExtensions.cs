@@ -10,9 +10,16 @@ namespace TTMall.ServiceDefaults.Security;
 public static class MallAuthenticationExtensions
 {
     /// <summary>
+    /// The policy of endpoints only the mall's staff may use: a valid token with the staff role (401 without a token,
+    /// 403 for a shopper's).
+    /// </summary>
+    public const string StaffPolicy = "staff";
+
+    /// <summary>
     /// Requests may carry a bearer access token issued by the users service; endpoints that need a user say so
     /// with RequireAuthorization(). An invalid, expired or tampered token, or one not signed ES256 by a key in
-    /// <c>Jwt:PublicKeys</c>, is answered 401. Unusable keys stop the service at start.
+    /// <c>Jwt:PublicKeys</c>, is answered 401. Unusable keys stop the service at start. Endpoints for staff only say
+    /// RequireAuthorization(<see cref="StaffPolicy"/>).
     /// </summary>
     public static IHostApplicationBuilder AddMallAuthentication(this IHostApplicationBuilder builder)
     {
@@ -27,7 +34,9 @@ public static class MallAuthenticationExtensions
                 bearer.MapInboundClaims = false;
                 bearer.TokenValidationParameters = jwt.Value.ValidationParameters();
             });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(StaffPolicy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireClaim(MallUserClaims.RoleClaim, MallUserClaims.StaffRole));
         return builder;
     }
 

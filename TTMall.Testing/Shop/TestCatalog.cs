@@ -9,7 +9,7 @@ using TTMall.Testing.Infrastructure;
 namespace TTMall.Testing.Shop;
 
 /// <summary>
-/// Products for one test, made by the products service's own code in the running service (it has no admin API yet):
+/// Products for one test, made by the products service's own code in the running service (it has no API to add them):
 /// added with its seeding code (<see cref="ProductsSeed.AddProductAsync"/>), changed and deleted through its data
 /// model, after which the service forgets its copy as it does after any change of its own. Tests of other services thus
 /// never depend on how productsdb's tables look. Each change is waited for until the products service serves it.
@@ -25,6 +25,10 @@ public sealed class TestCatalog(MallServiceHost<ProductsDbContext> products)
         return id;
     }
 
+    /// <summary>
+    /// The price changed in productsdb alone, announcing nothing, unlike staff's <c>PUT /api/products/{id}/price</c>:
+    /// tests of the services that follow ProductPriceChanged publish the event themselves, when they choose.
+    /// </summary>
     public async Task SetPriceAsync(int id, decimal price)
     {
         await ChangeAsync(id, product => product.ExecuteUpdateAsync(s => s.SetProperty(p => p.Price, price)));

@@ -1,18 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using TTMall.Products.Data;
 
 namespace TTMall.Products;
 
 /// <summary>
 /// Product detail, the mall's hottest read (every product page, every cart and order price check). Each replica
-/// keeps what it read for <see cref="Lifetime"/>; a review written through this replica forgets the product at
-/// once. Another replica may show the old rating or stock for up to <see cref="Lifetime"/>, which a shop can live
-/// with; no replica ever keeps it longer.
+/// keeps what it read for <see cref="ProductsOptions.ProductDetailsLifetime"/> (2 s); a review, a stock change or a
+/// price change made through this replica forgets the product at once, and every other replica forgets a product
+/// whose price changed when the ProductPriceChanged event reaches it (<see cref="ProductPriceChangedConsumer"/>).
+/// Another replica may show the old rating or stock for up to the lifetime, which a shop can live with; no replica
+/// ever keeps it longer.
 /// </summary>
-public sealed class ProductDetails(IMemoryCache cache)
+public sealed class ProductDetails(IMemoryCache cache, IOptions<ProductsOptions> options)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+    private TimeSpan Lifetime => options.Value.ProductDetailsLifetime;
 
     // Bumped by Forget. A read that started before a write must not put what it read back into the cache after
     // the write forgot it; it compares the generation from before its query with the one after. Striped, not per
@@ -48,7 +51,7 @@ public sealed class ProductDetails(IMemoryCache cache)
         return product;
     }
 
-    /// <summary>Call after a change to the product has been committed.</summary>
+    /// <summary>Call after a change to the product has been committed, or when told of one made elsewhere.</summary>
     public void Forget(int id)
     {
         Interlocked.Increment(ref Generation(id));

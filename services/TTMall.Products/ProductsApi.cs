@@ -2,6 +2,7 @@ using TTMall.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using TTMall.Products.Data;
+using TTMall.ServiceDefaults.Security;
 
 namespace TTMall.Products;
 
@@ -17,6 +18,17 @@ public static class ProductsApi
         products.MapGet("/{id:int}", GetAsync)
             .WithName("GetProduct")
             .WithSummary("One product with its specs, pictures and rating");
+        products.MapPut("/{id:int}/price", SetPriceAsync)
+            .RequireAuthorization(MallAuthenticationExtensions.StaffPolicy)
+            .WithName("SetProductPrice")
+            .WithSummary("Changes a product's price (staff only)")
+            .WithDescription("Body {\"price\": 12.34}: more than 0, at most 1,000,000 yuan, two decimals at most. Answers with the product at its new "
+                + "price, served so by every replica at once; a change is announced to the other services as ProductPriceChanged. Setting "
+                + "the price it already has changes and announces nothing, so the request may be repeated. 401 without a token, 403 for "
+                + "anyone but staff.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         products.MapGet("/{id:int}/image.svg", MainImageAsync)
             .WithName("GetProductImage")
             .WithSummary("The product's main picture (SVG drawn by the mall)");
@@ -40,6 +52,15 @@ public static class ProductsApi
         await details.GetAsync(db, id, cancellationToken) is { } product
             ? TypedResults.Ok(product)
             : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<ProductDto>, ValidationProblem, NotFound>> SetPriceAsync(
+        int id, PriceInput? input, PriceSetter prices, CancellationToken cancellationToken) =>
+        await prices.SetAsync(id, input, cancellationToken) switch
+        {
+            PriceSetting.Set set => TypedResults.Ok(set.Product),
+            PriceSetting.Invalid invalid => invalid.Errors.ToProblem(),
+            _ => TypedResults.NotFound(),
+        };
 
     public static Task<Results<FileContentHttpResult, NotFound>> MainImageAsync(
         int id, ProductsDbContext db, ProductDetails details, HttpContext context, CancellationToken cancellationToken) =>

@@ -15,15 +15,29 @@ public static class ProductsServiceExtensions
         builder.AddServiceDatabase<ProductsDbContext>(ProductsDbContext.ConnectionName, "products", WithPreparedStatements);
         builder.Services.AddDatabaseMigration<ProductsDbContext>(ProductsSeed.SeedAsync);
         builder.Services.AddIdempotencyKeys<ProductsDbContext>();
+        builder.Services.AddOptions<ProductsOptions>()
+            .Bind(builder.Configuration.GetSection(ProductsOptions.Section))
+            .Validate(o => o.ProductDetailsLifetime >= TimeSpan.Zero, $"{ProductsOptions.Section}:ProductDetailsLifetime must not be negative.")
+            .ValidateOnStart();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ProductDetails>();
         builder.Services.AddScoped<ProductSearch>();
         builder.Services.AddScoped<ReviewWriter>();
         builder.Services.AddScoped<StockKeeper>();
+        builder.Services.AddScoped<PriceSetter>();
         builder.AddServiceMessaging<ProductsDbContext>(consumers =>
         {
             consumers.AddConsumer<OrderSubmittedConsumer>();
             consumers.AddConsumer<OrderCancelledConsumer>();
+            // Every replica keeps its own product details, so every replica needs every price change: a queue of its
+            // own (products-product-price-changed-<random>), temporary, so none piles up for replicas that are gone,
+            // as carts does. What a replica misses while disconnected costs at most ProductDetailsLifetime of an old
+            // price.
+            consumers.AddConsumer<ProductPriceChangedConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+            });
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;

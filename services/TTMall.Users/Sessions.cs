@@ -112,7 +112,7 @@ public sealed class Sessions(UsersDbContext db, AccessTokens accessTokens, IOpti
 
     private SessionTokens Tokens(User user, string refreshToken, RefreshToken stored)
     {
-        var (accessToken, expiresAt) = accessTokens.Create(new MallUser(user.Id, user.Email, user.DisplayName));
+        var (accessToken, expiresAt) = accessTokens.Create(new MallUser(user.Id, user.Email, user.DisplayName, user.IsStaff));
         return new SessionTokens("Bearer", accessToken, expiresAt, refreshToken, stored.ExpiresAt, UserProfile.From(user));
     }
 }

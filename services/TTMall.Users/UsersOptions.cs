@@ -48,6 +48,12 @@ public sealed class UsersOptions
     /// </summary>
     public string? DemoPassword { get; set; }
 
+    /// <summary>
+    /// Like <see cref="DemoPassword"/>, for the staff account staff@ttmall.local, the one account whose access tokens
+    /// carry the staff role; unset, there is no staff account.
+    /// </summary>
+    public string? StaffPassword { get; set; }
+
     internal bool IsValid() =>
         SignInAttemptsPerWindow > 0 && SignInWindow > TimeSpan.Zero
         && SignInAttemptsPerClient > 0 && SignInClientWindow > TimeSpan.Zero

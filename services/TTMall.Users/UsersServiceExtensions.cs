@@ -14,8 +14,8 @@ public static class UsersServiceExtensions
             .ValidateOnStart();
 
         builder.AddServiceDatabase<UsersDbContext>(UsersDbContext.ConnectionName, "accounts");
-        builder.Services.AddDatabaseMigration<UsersDbContext>(UsersSeed.DemoAccount(
-            () => builder.Configuration[$"{UsersOptions.Section}:{nameof(UsersOptions.DemoPassword)}"], TimeProvider.System));
+        builder.Services.AddDatabaseMigration<UsersDbContext>(UsersSeed.Accounts(
+            setting => builder.Configuration[$"{UsersOptions.Section}:{setting}"], TimeProvider.System));
 
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddScoped<RateLimits>();

@@ -49,7 +49,8 @@ public sealed class CheckoutMall : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        _bus = await TestBus.StartAsync(_infrastructure.ConnectionString("rabbitmq"));
+        _bus = await TestBus.StartAsync(_infrastructure.ConnectionString("rabbitmq"), "orders-tests", events => events
+            .Record<OrderSubmitted>().Record<OrderPaid>().Record<OrderCancelled>().Record<PaymentRefundRequested>());
         _products = new MallServiceHost<ProductsDbContext>(_infrastructure.ConnectionStrings);
         _catalog = new TestCatalog(_products);
         _users = new MallServiceHost<UsersDbContext>(_infrastructure.ConnectionStrings

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using TTMall.Contracts;
 using TTMall.Products.Data;
 
 namespace TTMall.Products.Tests;
@@ -12,6 +13,7 @@ namespace TTMall.Products.Tests;
 public sealed class ProductsFixture : IAsyncLifetime
 {
     private MallServiceHost<ProductsDbContext>? _service;
+    private Task<TestBus>? _bus;
 
     public MallInfrastructureFixture Infrastructure { get; } = new();
 
@@ -23,8 +25,17 @@ public sealed class ProductsFixture : IAsyncLifetime
         _service = new MallServiceHost<ProductsDbContext>(Infrastructure.ConnectionStrings);
     }
 
+    /// <summary>Records the events products publishes (started at the first call, shared by the tests).</summary>
+    public Task<TestBus> BusAsync() =>
+        _bus ??= TestBus.StartAsync(Infrastructure.ConnectionString("rabbitmq"), "products-tests", events => events.Record<ProductPriceChanged>());
+
     public async Task DisposeAsync()
     {
+        if (_bus is not null)
+        {
+            await (await _bus).DisposeAsync();
+        }
+
         if (_service is not null)
         {
             await _service.DisposeAsync();

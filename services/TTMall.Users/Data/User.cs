@@ -18,6 +18,12 @@ public sealed class User
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// The mall's staff, who may change prices. Only the seed sets it (<see cref="UsersSeed"/>, for staff@ttmall.local);
+    /// no request can, so nobody makes themselves staff.
+    /// </summary>
+    public bool IsStaff { get; set; }
+
     /// <summary>When the owner of the address proved they read its mail; until then the account cannot sign in.</summary>
     public DateTimeOffset? ConfirmedAt { get; set; }
 

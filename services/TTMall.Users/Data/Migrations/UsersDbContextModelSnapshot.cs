@@ -205,6 +205,9 @@ namespace TTMall.Users.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<bool>("IsStaff")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
                         .HasMaxLength(254)

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using MassTransit;
-using TTMall.Contracts;
 
-namespace TTMall.Checkout.Tests;
+namespace TTMall.Testing;
 
 /// <summary>
-/// The mall's RabbitMQ as the other services use it: publishes the events orders consumes, as products and payments
-/// would, and records every event orders publishes, from a queue of its own (so it takes nothing from anyone).
+/// The mall's RabbitMQ as the services use it: publishes events as another service would, and records the events
+/// named when it starts from a queue of its own (so it takes nothing from anyone).
 /// </summary>
 public sealed class TestBus : IAsyncDisposable
 {
@@ -20,7 +19,9 @@ public sealed class TestBus : IAsyncDisposable
     }
 
     /// <param name="amqp">The <c>rabbitmq</c> connection string, amqp://user:password@host:port.</param>
-    public static async Task<TestBus> StartAsync(string amqp)
+    /// <param name="name">Begins the name of the recording queue, so the broker's queue list says whose it is.</param>
+    /// <param name="recorded">Names the events to record: <c>r => r.Record&lt;OrderPaid&gt;().Record&lt;OrderCancelled&gt;()</c>.</param>
+    public static async Task<TestBus> StartAsync(string amqp, string name, Action<Recorder> recorded)
     {
         var uri = new Uri(amqp);
         var credentials = uri.UserInfo.Split(':', 2);
@@ -32,14 +33,11 @@ public sealed class TestBus : IAsyncDisposable
                 host.Username(Uri.UnescapeDataString(credentials[0]));
                 host.Password(Uri.UnescapeDataString(credentials[1]));
             });
-            rabbit.ReceiveEndpoint($"orders-tests-{Guid.NewGuid():N}", endpoint =>
+            rabbit.ReceiveEndpoint($"{name}-{Guid.NewGuid():N}", endpoint =>
             {
                 endpoint.AutoDelete = true;
                 endpoint.Durable = false;
-                Record<OrderSubmitted>(endpoint, seen);
-                Record<OrderPaid>(endpoint, seen);
-                Record<OrderCancelled>(endpoint, seen);
-                Record<PaymentRefundRequested>(endpoint, seen);
+                recorded(new Recorder(endpoint, seen));
             });
         });
         await bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
@@ -54,7 +52,7 @@ public sealed class TestBus : IAsyncDisposable
         return id;
     }
 
-    /// <summary>Every <typeparamref name="T"/> orders has published so far that matches <paramref name="match"/>.</summary>
+    /// <summary>Every <typeparamref name="T"/> recorded so far that matches <paramref name="match"/>.</summary>
     public IReadOnlyList<T> Seen<T>(Func<T, bool> match) => [.. _seen.Select(s => s.Message).OfType<T>().Where(match)];
 
     /// <summary>Waits for a <typeparamref name="T"/> matching <paramref name="match"/>; returns the first.</summary>
@@ -62,15 +60,31 @@ public sealed class TestBus : IAsyncDisposable
         await Eventually.FoundAsync(
             () => Task.FromResult(Seen(match).FirstOrDefault()),
             within ?? TimeSpan.FromSeconds(15),
-            $"orders published a matching {typeof(T).Name}",
+            $"a matching {typeof(T).Name} was published",
             () => $"seen: {string.Join(", ", _seen.Select(s => s.Message))}");
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 
-    private static void Record<T>(IReceiveEndpointConfigurator endpoint, ConcurrentQueue<(object, Guid?)> seen) where T : class =>
-        endpoint.Handler<T>(context =>
+    /// <summary>Binds the recording queue to the events a test wants to see.</summary>
+    public sealed class Recorder
+    {
+        private readonly IReceiveEndpointConfigurator _endpoint;
+        private readonly ConcurrentQueue<(object, Guid?)> _seen;
+
+        internal Recorder(IReceiveEndpointConfigurator endpoint, ConcurrentQueue<(object, Guid?)> seen)
         {
-            seen.Enqueue((context.Message, context.MessageId));
-            return Task.CompletedTask;
-        });
+            _endpoint = endpoint;
+            _seen = seen;
+        }
+
+        public Recorder Record<T>() where T : class
+        {
+            _endpoint.Handler<T>(context =>
+            {
+                _seen.Enqueue((context.Message, context.MessageId));
+                return Task.CompletedTask;
+            });
+            return this;
+        }
+    }
 }
