@@ -9,7 +9,7 @@ public sealed record BenchSettings
           --seconds N               length of each timed phase (20)
           --warmup N                seconds of checkouts before each timed phase, not counted (5)
           --shoppers N              concurrent shoppers of a phase (repeatable; default 10, then 50)
-          --poll-ms N               how often a shopper asks for the order's status (5)
+          --poll-ms N               how often a shopper asks for the order's status (10)
           --outbox-seconds N        how long events are written for the outbox latency (10)
           --outbox-writers N        events written in parallel, one at a time each (4)
           --service-env NAME=VALUE  an environment variable for every service (repeatable), for experiments
@@ -19,7 +19,7 @@ public sealed record BenchSettings
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
     public IReadOnlyList<int> Shoppers { get; init; } = [10, 50];
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
     public TimeSpan OutboxDuration { get; init; } = TimeSpan.FromSeconds(10);
     public int OutboxWriters { get; init; } = 4;
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
