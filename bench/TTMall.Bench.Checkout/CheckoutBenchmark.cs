@@ -55,6 +55,7 @@ public sealed class CheckoutBenchmark(BenchSettings settings)
                 ("shoppers", (pid, _) => pid == Environment.ProcessId),
             ], rest: "others");
 
+            await FirstCheckoutAsync(shoppers[0], fleet, cancellationToken);
             var phases = new List<Phase>();
             foreach (var count in settings.Shoppers)
             {
@@ -114,6 +115,21 @@ public sealed class CheckoutBenchmark(BenchSettings settings)
         }
     }
 
+    /// <summary>One checkout alone first: the path works end to end (load on failures would measure nothing), and is compiled.</summary>
+    private async Task FirstCheckoutAsync(BenchShopper shopper, CheckoutFleet fleet, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (reserved, paid) = await shopper.CheckoutAsync(settings.PollInterval, cancellationToken, BenchShopper.FirstGiveUpAfter);
+            Log($"first checkout: awaitingPayment after {Summary.Duration(reserved)}, Paid after {Summary.Duration(paid)}");
+        }
+        catch (Exception e) when (e is CheckoutFailedException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            fleet.EnsureAlive();
+            throw new BenchException($"the first checkout failed: {e.Message}");
+        }
+    }
+
     private async Task<Phase> PhaseAsync(
         int count, IReadOnlyList<BenchShopper> shoppers, PostgresCommits commits, CpuMeter meter, CheckoutFleet fleet, CancellationToken cancellationToken)
     {
@@ -121,7 +137,7 @@ public sealed class CheckoutBenchmark(BenchSettings settings)
         {
             Log($"{count} shoppers: warming up for {settings.WarmUp.TotalSeconds:0} s (JIT, connection pools, caches) ...");
             var warm = await ShopAsync(shoppers, settings.WarmUp, cancellationToken);
-            Log($"{count} shoppers: warm-up {warm.Times.Count} checkouts, {warm.Failures.Count} failed");
+            Log($"{count} shoppers: warm-up {warm.Times.Count} checkouts, {warm.Failures.Count} failed{(warm.Failures.Count > 0 ? $", e.g. {warm.Failures[0]}" : "")}");
         }
 
         Log($"{count} shoppers: waiting {PostgresCommits.FlushedWithin.TotalSeconds:0} s for Postgres's statistics to settle ...");
