@@ -66,11 +66,21 @@ public static class UsersHttp
     public static async Task<UserProfile> SignUpAsync(this MallServiceHost<UsersDbContext> service, string email, string password = Password, string displayName = "小明")
     {
         using var http = service.CreateClient();
+        return await http.SignUpAsync(email, since => service.CodeMailedToAsync(email.Trim(), since), password, displayName);
+    }
+
+    /// <summary>
+    /// The same through any client of the users service (a service process, say), with the code read by
+    /// <paramref name="mailedCode"/> from the mails sent since the instant it is given.
+    /// </summary>
+    public static async Task<UserProfile> SignUpAsync(
+        this HttpClient http, string email, Func<DateTimeOffset, Task<string>> mailedCode, string password = Password, string displayName = "小明")
+    {
         var before = DateTimeOffset.UtcNow;
-        var accepted = await http.RegisterAsync(email, password, displayName);
+        using var accepted = await http.RegisterAsync(email, password, displayName);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var code = await service.CodeMailedToAsync(email.Trim(), since: before.AddSeconds(-1));
-        var confirmed = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code));
+        var code = await mailedCode(before.AddSeconds(-1));
+        using var confirmed = await http.PostAsJsonAsync("/api/users/confirmation", new ConfirmationRequest(email, code));
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         return (await confirmed.Content.ReadFromJsonAsync<UserProfile>())!;
     }
@@ -79,14 +89,24 @@ public static class UsersHttp
     public static async Task<List<OutgoingMail>> MailsToAsync(this MallServiceHost<UsersDbContext> service, string to)
     {
         await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
-        return await db.MailOutbox.AsNoTracking().Where(m => m.To == to).OrderBy(m => m.CreatedAt).ToListAsync();
+        return await scope.ServiceProvider.GetRequiredService<UsersDbContext>().MailsToAsync(to);
     }
+
+    /// <summary>The mails in mail_outbox to <paramref name="to"/>, oldest first, read through the users service's own model.</summary>
+    public static Task<List<OutgoingMail>> MailsToAsync(this UsersDbContext db, string to) =>
+        db.MailOutbox.AsNoTracking().Where(m => m.To == to).OrderBy(m => m.CreatedAt).ToListAsync();
 
     /// <summary>The confirmation code in the latest mail to <paramref name="to"/> since <paramref name="since"/>.</summary>
     public static async Task<string> CodeMailedToAsync(this MallServiceHost<UsersDbContext> service, string to, DateTimeOffset since)
     {
-        var mail = (await service.MailsToAsync(to)).LastOrDefault(m => m.CreatedAt >= since)
+        await using var scope = service.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UsersDbContext>().CodeMailedToAsync(to, since);
+    }
+
+    /// <inheritdoc cref="CodeMailedToAsync(MallServiceHost{UsersDbContext}, string, DateTimeOffset)"/>
+    public static async Task<string> CodeMailedToAsync(this UsersDbContext db, string to, DateTimeOffset since)
+    {
+        var mail = (await db.MailsToAsync(to)).LastOrDefault(m => m.CreatedAt >= since)
             ?? throw new Xunit.Sdk.XunitException($"no mail to {to}");
         var code = System.Text.RegularExpressions.Regex.Match(mail.Body, "\\b[0-9]{8}\\b");
         Assert.True(code.Success, $"no code in the mail to {to}: {mail.Subject}");
