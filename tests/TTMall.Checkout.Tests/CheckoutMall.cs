@@ -52,12 +52,7 @@ public sealed class CheckoutMall : IAsyncLifetime
         _bus = await TestBus.StartAsync(_infrastructure.ConnectionString("rabbitmq"));
         _products = new MallServiceHost<ProductsDbContext>(_infrastructure.ConnectionStrings);
         _catalog = new TestCatalog(_products);
-        _users = new MallServiceHost<UsersDbContext>(_infrastructure.ConnectionStrings
-            // Users alone signs access tokens; every test signs up and in from this machine.
-            .Append(new($"{JwtOptions.Section}:SigningKey", TestTokens.SigningKey))
-            .Append(new("Users:SignInAttemptsPerClient", "1000000"))
-            .Append(new("Users:SignUpsPerClient", "1000000"))
-            .ToDictionary());
+        _users = StartUsers(_infrastructure.ConnectionStrings);
         _carts = new MallServiceHost<CartStore>(_infrastructure.ConnectionStrings
             .Append(new("Services:products:http:0", Address(_products)))
             .ToDictionary());
@@ -87,6 +82,14 @@ public sealed class CheckoutMall : IAsyncLifetime
             TimeSpan.FromSeconds(60),
             "orders answers a stray payment with a refund request");
     }
+
+    /// <summary>The users service, signing access tokens with the test key, letting every test sign up and in from this machine.</summary>
+    public static MallServiceHost<UsersDbContext> StartUsers(IReadOnlyDictionary<string, string?> connectionStrings) =>
+        new(connectionStrings
+            .Append(new($"{JwtOptions.Section}:SigningKey", TestTokens.SigningKey))
+            .Append(new("Users:SignInAttemptsPerClient", "1000000"))
+            .Append(new("Users:SignUpsPerClient", "1000000"))
+            .ToDictionary());
 
     /// <summary>
     /// An orders replica on the same ordersdb and RabbitMQ, reading from the same carts, users and products, unless
