@@ -14,7 +14,7 @@ namespace TTMall.Checkout.Tests;
 [Collection(CheckoutCollection.Name)]
 public sealed class KilledReplicaTests(ReplicaMall mall, ITestOutputHelper output) : IClassFixture<ReplicaMall>
 {
-    private const int Burst = 40;
+    private const int Burst = 30;
     private const int InitialStock = 1000;
 
     /// <summary>
@@ -33,7 +33,7 @@ public sealed class KilledReplicaTests(ReplicaMall mall, ITestOutputHelper outpu
         var since = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
 
-        var placing = ReplicaMall.PlaceAtOnceAsync(orders, addressId, Burst);
+        var placing = ReplicaMall.PlaceManyAsync(orders, addressId, Burst);
         // The first reservation of the burst (by either replica) shows that products is consuming it: kill then.
         await Eventually.HoldsAsync(async () => await mall.DecidedSinceAsync(since) > 0,
             TimeSpan.FromSeconds(60), "products reserves the first order of the burst", mall.Logs);
@@ -62,7 +62,7 @@ public sealed class KilledReplicaTests(ReplicaMall mall, ITestOutputHelper outpu
         var since = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
 
-        var placing = ReplicaMall.PlaceAtOnceAsync(orders, addressId, Burst);
+        var placing = ReplicaMall.PlaceManyAsync(orders, addressId, Burst);
         // The first event of the burst published (by either relay) shows the relays at work on it: kill then.
         await Eventually.HoldsAsync(async () => await mall.SentSinceAsync(since) > 0,
             TimeSpan.FromSeconds(60), "a relay publishes the first event of the burst", mall.Logs);
