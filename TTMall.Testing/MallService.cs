@@ -9,8 +9,8 @@ namespace TTMall.Testing;
 public sealed record DiscoveryProfile(TimeSpan RegistryFetchInterval, TimeSpan LeaseRenewalInterval, TimeSpan LeaseExpiration, TimeSpan Drain);
 
 /// <summary>
-/// A mall service (products, the gateway) as a <see cref="ServiceProcess"/> configured as the AppHost configures it:
-/// registered with the discovery peers given, with the <see cref="DiscoveryProfile"/> given, in Production, and
+/// A mall service (products, orders, the gateway) as a <see cref="ServiceProcess"/> configured as the AppHost configures it:
+/// registered with the discovery peers given, with the <see cref="DiscoveryProfile"/> given (or with discovery off), in Production, and
 /// logging one line per entry to the console, each beginning with its time in UTC (see <see cref="LoggedAt"/>).
 /// </summary>
 public static class MallService
@@ -34,15 +34,53 @@ public static class MallService
         string project, string serviceName, string instanceId, string eureka, DiscoveryProfile discovery, string? publicKeys,
         IReadOnlyDictionary<string, string>? connectionStrings)
     {
+        var process = Configured(project, serviceName, instanceId, publicKeys, connectionStrings);
+        process.Environment["Eureka__Client__ServiceUrl"] = TestDiscovery.ServiceUrls(eureka, serviceName);
+        process.Environment["Eureka__Client__RegistryFetchIntervalSeconds"] = Seconds(discovery.RegistryFetchInterval);
+        process.Environment["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = Seconds(discovery.LeaseRenewalInterval);
+        process.Environment["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Seconds(discovery.LeaseExpiration);
+        process.Environment["Eureka__Instance__DrainSeconds"] = Seconds(discovery.Drain);
+        if (serviceName == "gateway")
+        {
+            for (var i = 0; i < GatewayRoutes.Count; i++)
+            {
+                process.Environment[$"Gateway__Services__{i}"] = GatewayRoutes[i];
+            }
+        }
+
+        return process;
+    }
+
+    /// <summary>
+    /// A service with Eureka off, finding the services it calls at the addresses given (<c>Services:&lt;name&gt;:http:N</c>,
+    /// as service discovery's configuration provider reads them), for tests about something other than discovery
+    /// (what a service process killed in the middle of its work leaves behind).
+    /// </summary>
+    /// <param name="services">The services it calls, by name, each with the base addresses of its replicas.</param>
+    public static ServiceProcess CreateWithoutDiscovery(
+        string project, string serviceName, string instanceId, string? publicKeys,
+        IReadOnlyDictionary<string, string>? connectionStrings, IReadOnlyDictionary<string, IReadOnlyList<Uri>>? services = null)
+    {
+        var process = Configured(project, serviceName, instanceId, publicKeys, connectionStrings);
+        process.Environment["Eureka__Client__Enabled"] = "false";
+        foreach (var (name, replicas) in services ?? new Dictionary<string, IReadOnlyList<Uri>>())
+        {
+            for (var i = 0; i < replicas.Count; i++)
+            {
+                process.Environment[$"Services__{name}__http__{i}"] = replicas[i].ToString().TrimEnd('/');
+            }
+        }
+
+        return process;
+    }
+
+    private static ServiceProcess Configured(
+        string project, string serviceName, string instanceId, string? publicKeys, IReadOnlyDictionary<string, string>? connectionStrings)
+    {
         var process = new ServiceProcess(project, instanceId)
         {
             Environment =
             {
-                ["Eureka__Client__ServiceUrl"] = TestDiscovery.ServiceUrls(eureka, serviceName),
-                ["Eureka__Client__RegistryFetchIntervalSeconds"] = Seconds(discovery.RegistryFetchInterval),
-                ["Eureka__Instance__LeaseRenewalIntervalInSeconds"] = Seconds(discovery.LeaseRenewalInterval),
-                ["Eureka__Instance__LeaseExpirationDurationInSeconds"] = Seconds(discovery.LeaseExpiration),
-                ["Eureka__Instance__DrainSeconds"] = Seconds(discovery.Drain),
                 ["OTEL_SERVICE_NAME"] = serviceName,
                 ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instanceId}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -61,14 +99,6 @@ public static class MallService
         foreach (var (name, value) in connectionStrings ?? new Dictionary<string, string>())
         {
             process.Environment[$"ConnectionStrings__{name}"] = value;
-        }
-
-        if (serviceName == "gateway")
-        {
-            for (var i = 0; i < GatewayRoutes.Count; i++)
-            {
-                process.Environment[$"Gateway__Services__{i}"] = GatewayRoutes[i];
-            }
         }
 
         return process;

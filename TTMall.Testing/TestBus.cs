@@ -55,6 +55,13 @@ public sealed class TestBus : IAsyncDisposable
     /// <summary>Every <typeparamref name="T"/> recorded so far that matches <paramref name="match"/>.</summary>
     public IReadOnlyList<T> Seen<T>(Func<T, bool> match) => [.. _seen.Select(s => s.Message).OfType<T>().Where(match)];
 
+    /// <summary>How many <typeparamref name="T"/> matching <paramref name="match"/> came again with a MessageId already seen: published twice.</summary>
+    public int Repeated<T>(Func<T, bool> match)
+    {
+        var ids = _seen.Where(s => s.Message is T message && match(message)).Select(s => s.MessageId).ToList();
+        return ids.Count - ids.Distinct().Count();
+    }
+
     /// <summary>Waits for a <typeparamref name="T"/> matching <paramref name="match"/>; returns the first.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool> match, TimeSpan? within = null) where T : class =>
         await Eventually.FoundAsync(

@@ -53,12 +53,7 @@ public sealed class CheckoutMall : IAsyncLifetime
             .Record<OrderSubmitted>().Record<OrderPaid>().Record<OrderCancelled>().Record<PaymentRefundRequested>());
         _products = new MallServiceHost<ProductsDbContext>(_infrastructure.ConnectionStrings);
         _catalog = new TestCatalog(_products);
-        _users = new MallServiceHost<UsersDbContext>(_infrastructure.ConnectionStrings
-            // Users alone signs access tokens; every test signs up and in from this machine.
-            .Append(new($"{JwtOptions.Section}:SigningKey", TestTokens.SigningKey))
-            .Append(new("Users:SignInAttemptsPerClient", "1000000"))
-            .Append(new("Users:SignUpsPerClient", "1000000"))
-            .ToDictionary());
+        _users = StartUsers(_infrastructure.ConnectionStrings);
         _carts = new MallServiceHost<CartStore>(_infrastructure.ConnectionStrings
             .Append(new("Services:products:http:0", Address(_products)))
             .ToDictionary());
@@ -68,8 +63,15 @@ public sealed class CheckoutMall : IAsyncLifetime
             .ToDictionary());
         _payments = StartPayments();
 
-        // A payment for an order that does not exist is sent back: once that round trip works, orders' queues are
-        // bound and its outbox is relayed, so no event a test publishes is lost to an endpoint not yet there.
+        await OrdersAnswersOnTheBusAsync();
+    }
+
+    /// <summary>
+    /// A payment for an order that does not exist is sent back: once that round trip works, orders' queues are bound
+    /// and its outbox is relayed, so no event a test publishes is lost to an endpoint not yet there.
+    /// </summary>
+    private async Task OrdersAnswersOnTheBusAsync()
+    {
         var probe = new PaymentSucceeded(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), 1m);
         await Eventually.HoldsAsync(
             async () =>
@@ -81,6 +83,14 @@ public sealed class CheckoutMall : IAsyncLifetime
             TimeSpan.FromSeconds(60),
             "orders answers a stray payment with a refund request");
     }
+
+    /// <summary>The users service, signing access tokens with the test key, letting every test sign up and in from this machine.</summary>
+    public static MallServiceHost<UsersDbContext> StartUsers(IReadOnlyDictionary<string, string?> connectionStrings) =>
+        new(connectionStrings
+            .Append(new($"{JwtOptions.Section}:SigningKey", TestTokens.SigningKey))
+            .Append(new("Users:SignInAttemptsPerClient", "1000000"))
+            .Append(new("Users:SignUpsPerClient", "1000000"))
+            .ToDictionary());
 
     /// <summary>
     /// An orders replica on the same ordersdb and RabbitMQ, reading from the same carts, users and products, unless
@@ -114,6 +124,42 @@ public sealed class CheckoutMall : IAsyncLifetime
         }
 
         return new(settings.ToDictionary());
+    }
+
+    /// <summary>
+    /// Stops RabbitMQ as a person would from the dashboard; <see cref="StartRabbitMqAsync"/> brings it back. Every
+    /// service keeps serving meanwhile, and what it writes waits in its outbox.
+    /// </summary>
+    public Task StopRabbitMqAsync() => _infrastructure.StopResourceAsync("rabbitmq");
+
+    /// <summary>
+    /// Starts RabbitMQ again and waits until every service's bus has connected again (each one's <c>/health</c> is
+    /// Healthy, not Degraded) and orders answers an event published on the bus, so the tests after it find the mall
+    /// as they would have.
+    /// </summary>
+    public async Task StartRabbitMqAsync()
+    {
+        await _infrastructure.StartResourceAsync("rabbitmq");
+        var buses = new HttpClient[] { ProductsClient(), Carts.CreateClient(), Orders.CreateClient(), Payments.CreateClient() };
+        try
+        {
+            foreach (var http in buses)
+            {
+                var last = "";
+                await Eventually.HoldsAsync(
+                    async () => (last = await http.GetStringAsync("/health")) == "Healthy",
+                    TimeSpan.FromSeconds(60), $"{http.BaseAddress} is connected to RabbitMQ again", () => $"last /health: {last}");
+            }
+        }
+        finally
+        {
+            foreach (var http in buses)
+            {
+                http.Dispose();
+            }
+        }
+
+        await OrdersAnswersOnTheBusAsync();
     }
 
     /// <summary>An anonymous client of the products service.</summary>
