@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using TTMall.Carts;
+using TTMall.Contracts;
 using TTMall.Messaging;
 using TTMall.Orders;
 using TTMall.Orders.Data;
@@ -42,7 +43,7 @@ public sealed class ReplicaMall : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
-        _bus = await TestBus.StartAsync(_infrastructure.ConnectionString("rabbitmq"));
+        _bus = await TestBus.StartAsync(_infrastructure.ConnectionString("rabbitmq"), "replica-tests", events => events.Record<OrderSubmitted>());
         _users = CheckoutMall.StartUsers(_infrastructure.ConnectionStrings);
         var stores = new Dictionary<string, string>
         {
