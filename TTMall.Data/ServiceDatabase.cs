@@ -36,7 +36,7 @@ public static class ServiceDatabaseExtensions
                     settings.ConnectionString = connectionString(settings.ConnectionString);
                 }
             },
-            options => options.UseNpgsql(npgsql => npgsql.EnableRetryOnFailure(MaxRetries, MaxRetryDelay, errorCodesToAdd: null)));
+            options => options.UseNpgsql(npgsql => npgsql.ExecutionStrategy(dependencies => new ServiceExecutionStrategy(dependencies))));
         builder.Services.AddUnavailableDependency<Exception>(
             $"The {what} store is not answering",
             $"The {what} are kept in a Postgres database, which did not answer. Try again in a moment.",
