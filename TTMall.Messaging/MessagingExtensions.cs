@@ -101,6 +101,19 @@ public static class MessagingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// A consumer every replica runs for every message, for what each replica keeps of its own (a cache to forget):
+    /// a queue per replica (<c>{service}-{message}-&lt;random&gt;</c>), temporary, that is non-durable and exclusive to
+    /// the replica's connection, so none piles up for replicas that are gone. What a replica misses while disconnected
+    /// is lost to it, so use it only where a missed message costs little (a cache that expires anyway).
+    /// </summary>
+    public static void AddConsumerOnEveryReplica<TConsumer>(this IBusRegistrationConfigurator consumers) where TConsumer : class, IConsumer =>
+        consumers.AddConsumer<TConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.Temporary = true;
+            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        });
+
     /// <summary>The outbox and inbox tables in a service's model (each service then adds an EF migration).</summary>
     public static ModelBuilder AddMessaging(this ModelBuilder modelBuilder)
     {

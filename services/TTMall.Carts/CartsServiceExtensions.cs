@@ -39,16 +39,9 @@ public static class CartsServiceExtensions
             // The service's shared queue (carts-order-submitted): each order empties its cart once, on one replica.
             consumers.AddConsumer<OrderSubmittedConsumer>();
             // Snapshots are per replica, so every replica needs every price change, and a queue the replicas share
-            // would give each event to one of them. Each replica has a queue of its own instead, bound to the same
-            // exchange (carts-product-price-changed-<random>): temporary, that is non-durable and exclusive to the
-            // replica's connection, so none piles up for replicas that are gone. What a replica misses while
-            // disconnected (its queue goes with the connection) costs at most ProductSnapshotLifetime of an old
-            // price: the snapshots stay short-lived for that.
-            consumers.AddConsumer<ProductPriceChangedConsumer>().Endpoint(endpoint =>
-            {
-                endpoint.Temporary = true;
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            });
+            // would give each event to one of them. What a replica misses while disconnected costs at most
+            // ProductSnapshotLifetime of an old price: the snapshots stay short-lived for that.
+            consumers.AddConsumerOnEveryReplica<ProductPriceChangedConsumer>();
         });
         builder.Services.AddAuthorizationBuilder().AddPolicy(CartOwnerPolicy, policy => policy
             .RequireAuthenticatedUser()

@@ -29,15 +29,9 @@ public static class ProductsServiceExtensions
         {
             consumers.AddConsumer<OrderSubmittedConsumer>();
             consumers.AddConsumer<OrderCancelledConsumer>();
-            // Every replica keeps its own product details, so every replica needs every price change: a queue of its
-            // own (products-product-price-changed-<random>), temporary, so none piles up for replicas that are gone,
-            // as carts does. What a replica misses while disconnected costs at most ProductDetailsLifetime of an old
-            // price.
-            consumers.AddConsumer<ProductPriceChangedConsumer>().Endpoint(endpoint =>
-            {
-                endpoint.Temporary = true;
-                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
-            });
+            // Every replica keeps its own product details, so every replica needs every price change. What a replica
+            // misses while disconnected costs at most ProductDetailsLifetime of an old price.
+            consumers.AddConsumerOnEveryReplica<ProductPriceChangedConsumer>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
