@@ -23,8 +23,10 @@ public abstract class InboxConsumer<TContext, TMessage>(TContext db) : IConsumer
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} has no MessageId; an inbox cannot recognise it again.");
         var consumer = ConsumerName;
+        var handled = false;
         await db.InTransactionAsync(async ct =>
         {
+            handled = false;
             // A second delivery being handled at this moment makes this insert wait for it: then it inserts nothing
             // (the first committed) or claims the message (the first rolled back).
             var claimed = await db.Database.ExecuteSqlAsync(
@@ -40,7 +42,21 @@ public abstract class InboxConsumer<TContext, TMessage>(TContext db) : IConsumer
 
             await HandleAsync(context.Message, context, ct);
             await db.SaveChangesAsync(ct);
+            handled = true;
         }, context.CancellationToken);
+        if (handled)
+        {
+            Committed(context.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs once the effect has been committed (not for a message handled before): the place for what must follow
+    /// the commit, such as forgetting cached copies of what changed, which a read between a forget and the commit
+    /// would otherwise put back as it was.
+    /// </summary>
+    protected virtual void Committed(TMessage message)
+    {
     }
 
     /// <summary>

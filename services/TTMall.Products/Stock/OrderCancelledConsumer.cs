@@ -10,4 +10,6 @@ public sealed class OrderCancelledConsumer(ProductsDbContext db, StockKeeper sto
 {
     protected override Task HandleAsync(OrderCancelled message, ConsumeContext<OrderCancelled> context, CancellationToken cancellationToken) =>
         stock.ReleaseAsync(message, cancellationToken);
+
+    protected override void Committed(OrderCancelled message) => stock.ForgetChanged();
 }

@@ -10,4 +10,6 @@ public sealed class OrderSubmittedConsumer(ProductsDbContext db, StockKeeper sto
 {
     protected override Task HandleAsync(OrderSubmitted message, ConsumeContext<OrderSubmitted> context, CancellationToken cancellationToken) =>
         stock.ReserveAsync(message, cancellationToken);
+
+    protected override void Committed(OrderSubmitted message) => stock.ForgetChanged();
 }

@@ -14,6 +14,22 @@ namespace TTMall.Products.Stock;
 /// </summary>
 public sealed class StockKeeper(ProductsDbContext db, ProductDetails details, TimeProvider time)
 {
+    private readonly HashSet<int> _changed = [];
+
+    /// <summary>
+    /// Call once the consumer's transaction has committed: this replica's cached copy of each product whose stock
+    /// changed is forgotten here, not before the commit, when a read in between would cache the old stock again.
+    /// </summary>
+    public void ForgetChanged()
+    {
+        foreach (var id in _changed)
+        {
+            details.Forget(id);
+        }
+
+        _changed.Clear();
+    }
+
     public async Task ReserveAsync(OrderSubmitted order, CancellationToken cancellationToken)
     {
         if (await db.OrderStock.AnyAsync(s => s.OrderId == order.OrderId, cancellationToken))
@@ -48,7 +64,7 @@ public sealed class StockKeeper(ProductsDbContext db, ProductDetails details, Ti
         {
             await db.Products.Where(p => p.Id == held.ProductId)
                 .ExecuteUpdateAsync(p => p.SetProperty(x => x.Stock, x => x.Stock - held.Quantity), cancellationToken);
-            details.Forget(held.ProductId);
+            _changed.Add(held.ProductId);
         }
 
         db.OrderStock.Add(new OrderStock { OrderId = order.OrderId, State = OrderStockState.Reserved, Held = wanted, DecidedAt = decidedAt });
@@ -75,7 +91,7 @@ public sealed class StockKeeper(ProductsDbContext db, ProductDetails details, Ti
         {
             await db.Products.Where(p => p.Id == held.ProductId)
                 .ExecuteUpdateAsync(p => p.SetProperty(x => x.Stock, x => x.Stock + held.Quantity), cancellationToken);
-            details.Forget(held.ProductId);
+            _changed.Add(held.ProductId);
         }
 
         decided.State = OrderStockState.Released;
