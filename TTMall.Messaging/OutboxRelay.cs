@@ -13,8 +13,8 @@ namespace TTMall.Messaging;
 
 /// <summary>
 /// Publishes what the service wrote to its outbox, on every replica: each takes the waiting rows in order with
-/// <c>FOR UPDATE SKIP LOCKED</c> (two replicas never hold the same row), publishes each with its id as the MessageId,
-/// waiting for RabbitMQ's confirmation, and marks them sent in the same transaction. It is woken by the NOTIFY of a
+/// <c>FOR UPDATE SKIP LOCKED</c> (two replicas never hold the same row), publishes them all at once, each with its id
+/// as the MessageId, waits for RabbitMQ's confirmations, and marks those confirmed sent in the same transaction. It is woken by the NOTIFY of a
 /// committed write and polls as well, in case a notification was missed. While RabbitMQ (or the database) does not
 /// answer, the rows wait and the relay tries again with back-off, saying so once. Sent rows and old inbox entries are
 /// deleted after their retention.
@@ -47,7 +47,7 @@ public sealed partial class OutboxRelay<TContext>(
 
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, Type?> _types = new();
-    private readonly HashSet<Guid> _unreadable = [];
+    private readonly ConcurrentDictionary<Guid, bool> _unreadable = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -105,7 +105,7 @@ public sealed partial class OutboxRelay<TContext>(
         await listening;
     }
 
-    /// <summary>Publishes up to <see cref="BatchSize"/> waiting rows; throws when the broker failed one, after saving those before it as sent.</summary>
+    /// <summary>Publishes up to <see cref="BatchSize"/> waiting rows; throws when the broker failed one, after saving the others it took as sent.</summary>
     internal async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -117,26 +117,29 @@ public sealed partial class OutboxRelay<TContext>(
             var waiting = await db.Set<OutboxMessage>()
                 .FromSql($"""SELECT * FROM outbox_messages WHERE "SentAt" IS NULL ORDER BY "Position" LIMIT {BatchSize} FOR UPDATE SKIP LOCKED""")
                 .ToListAsync(ct);
-            var sent = 0;
-            Exception? failure = null;
-            foreach (var message in waiting)
+            // All published at once, then every confirm awaited: one at a time, each waits a round trip for its
+            // confirm and a relay carries a few dozen events a second; together the confirms arrive as the broker
+            // takes them. RabbitMQ keeps no order between messages to different queues or redeliveries anyway, and
+            // every consumer takes an event whatever came before it (an order cancelled before it was reserved).
+            var published = await Task.WhenAll(waiting.Select(async message =>
             {
                 try
                 {
-                    if (await PublishAsync(message, ct))
-                    {
-                        message.SentAt = time.GetUtcNow();
-                        sent++;
-                    }
+                    return (message, Published: await PublishAsync(message, ct), Failure: (Exception?)null);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    // Later rows wait too, so events are not overtaken by the ones after them.
-                    failure = e;
-                    break;
+                    return (message, Published: false, Failure: e);
                 }
+            }));
+            var sent = 0;
+            foreach (var (message, _, _) in published.Where(p => p.Published))
+            {
+                message.SentAt = time.GetUtcNow();
+                sent++;
             }
 
+            var failure = published.Select(p => p.Failure).FirstOrDefault(f => f is not null);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return (sent, failure);
@@ -151,7 +154,7 @@ public sealed partial class OutboxRelay<TContext>(
         var type = _types.GetOrAdd(message.Type, name => Type.GetType(name, throwOnError: false));
         if (type is null)
         {
-            if (_unreadable.Add(message.Id))
+            if (_unreadable.TryAdd(message.Id, true))
             {
                 LogUnknownType(logger, message.Id, message.Type);
             }
